@@ -1,0 +1,246 @@
+#include "core.h"
+
+#include <cerrno>
+
+namespace tendril {
+
+namespace {
+// Stack kept below V8's limit on a carrier for native frames (V8 runtime calls, GC,
+// this addon). Node keeps 192 KiB on its worker threads; a little more costs nothing.
+constexpr uintptr_t kNativeStackReserve = 256 * 1024;
+// Pause-loop iterations a parked thread spins before it sleeps on the futex.
+constexpr int kSpins = 4000;
+thread_local Core* t_core = nullptr;
+}  // namespace
+
+Core* Core::ForThisThread() { return t_core; }
+
+Core::Core(napi_env env, v8::Isolate* isolate) : env_(env), isolate_(isolate) {
+  t_core = this;
+  auto main = std::make_unique<Carrier>();
+  main->core = this;
+  main->id = kMainId;
+  main->bound = true;
+  current_ = main.get();
+  carriers_.push_back(std::move(main));
+}
+
+Core::~Core() {
+  if (boot_ != nullptr) napi_delete_reference(env_, boot_);
+  if (error_class_ != nullptr) napi_delete_reference(env_, error_class_);
+}
+
+void Core::Configure(napi_ref boot, napi_ref error_class, size_t stack_size,
+                     size_t max_idle) {
+  if (boot_ != nullptr) napi_delete_reference(env_, boot_);
+  if (error_class_ != nullptr) napi_delete_reference(env_, error_class_);
+  boot_ = boot;
+  error_class_ = error_class;
+  // Idle carriers with the old stack size leave when it changes.
+  max_idle_ = stack_size == stack_size_ ? max_idle : 0;
+  stack_size_ = stack_size;
+  while (idle_.size() > max_idle_) {
+    Carrier* c = idle_.back();
+    idle_.pop_back();
+    HandOver(c, Wake::kExit);
+    exited_.push_back(std::move(carriers_[c->id]));
+    free_ids_.push_back(c->id);
+  }
+  max_idle_ = max_idle;
+  JoinExited();
+}
+
+bool Core::IsValidTarget(int32_t id) const {
+  return id >= 0 && static_cast<size_t>(id) < carriers_.size() && carriers_[id] &&
+         carriers_[id]->bound;
+}
+
+size_t Core::live_threads() const {
+  size_t n = 0;
+  for (const auto& c : carriers_) n += (c && c->id != kMainId) ? 1 : 0;
+  return n;
+}
+
+int32_t Core::Acquire() {
+  JoinExited();
+  Carrier* c;
+  if (!idle_.empty()) {
+    c = idle_.back();
+    idle_.pop_back();
+  } else {
+    auto fresh = std::make_unique<Carrier>();
+    fresh->core = this;
+    int32_t id;
+    if (!free_ids_.empty()) {
+      id = free_ids_.back();
+      free_ids_.pop_back();
+    } else {
+      id = static_cast<int32_t>(carriers_.size());
+      carriers_.emplace_back();
+    }
+    fresh->id = id;
+    int rc = os::StartThread(stack_size_, CarrierMain, fresh.get(), &fresh->thread);
+    if (rc != 0) {
+      free_ids_.push_back(id);
+      return -rc;
+    }
+    c = fresh.get();
+    carriers_[id] = std::move(fresh);
+  }
+  c->bound = true;
+  c->fresh = true;
+  return c->id;
+}
+
+void Core::HandOver(Carrier* target, Wake how) {
+  target->wake = how;
+  target->baton.Post();
+}
+
+Wake Core::SwitchTo(int32_t target_id) {
+  Carrier* self = current_;
+  Carrier* target = carriers_[target_id].get();
+  Wake how = target->fresh ? Wake::kBoot : Wake::kResume;
+  target->fresh = false;
+  current_ = target;
+  // Only the running thread may be entered in the isolate: V8 takes the stack it
+  // scans from the thread that entered (DESIGN.md).
+  isolate_->Exit();
+  {
+    v8::Unlocker unlocker(isolate_);
+    HandOver(target, how);
+    self->baton.Wait(kSpins);
+  }
+  isolate_->Enter();
+  return self->wake;
+}
+
+void Core::SwitchFromJs() {
+  int32_t target = mailbox_[0];
+  if (tearing_down_) {
+    mailbox_[1] = kRefusedShuttingDown;
+  } else if (!IsValidTarget(target) || target == current_->id) {
+    mailbox_[1] = kRefusedBadTarget;
+  } else {
+    Wake wake = SwitchTo(target);
+    // The carrier that handed over was terminated (worker.terminate()): carry the
+    // termination on into this thread's JavaScript.
+    if (wake == Wake::kTerminate) isolate_->TerminateExecution();
+    mailbox_[1] = static_cast<int32_t>(wake);
+  }
+}
+
+void Core::CarrierMain(void* arg) {
+  auto* self = static_cast<Carrier*>(arg);
+  t_core = self->core;
+  self->stack_low = os::CurrentStackBounds().low;
+  for (;;) {
+    self->baton.Wait(kSpins);
+    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self)) return;
+  }
+}
+
+// Runs one greenlet from its first switch to its end, then hands V8 to the greenlet
+// its boot function chose (the dead greenlet's parent). Returns whether the carrier
+// went back to the idle pool (otherwise its thread ends).
+bool Core::RunGreenlet(Carrier* self) {
+  Carrier* next;
+  Wake how = Wake::kResume;
+  bool pooled;
+  {
+    v8::Locker locker(isolate_);
+    isolate_->Enter();
+    isolate_->SetStackLimit(self->stack_low + kNativeStackReserve);
+    int32_t target = CallBoot();
+    if (target < 0 || tearing_down_ || !IsValidTarget(target) ||
+        carriers_[target].get() == self) {
+      // Termination unwound the greenlet without running the boot function's
+      // epilogue, or the environment is going away: hand over to the main thread.
+      if (target < 0 && !tearing_down_) how = Wake::kTerminate;
+      target = kMainId;
+    }
+    next = carriers_[target].get();
+    if (next->fresh) {
+      how = Wake::kBoot;
+      next->fresh = false;
+    }
+    current_ = next;
+    pooled = Retire(self);
+    isolate_->Exit();
+  }
+  HandOver(next, how);
+  return pooled;
+}
+
+// Calls the JS boot function, which runs the greenlet. The handle scope stays open for
+// the greenlet's whole life; napi counts it, which is why the switch itself is not a
+// napi function (see addon.cc).
+int32_t Core::CallBoot() {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env_, &scope) != napi_ok) return -1;
+  napi_value boot, undefined, result;
+  int32_t target = -1;
+  if (napi_get_reference_value(env_, boot_, &boot) != napi_ok ||
+      napi_get_undefined(env_, &undefined) != napi_ok ||
+      napi_call_function(env_, undefined, boot, 0, nullptr, &result) != napi_ok ||
+      napi_get_value_int32(env_, result, &target) != napi_ok) {
+    // The boot function catches everything, so only termination gets here.
+    target = -1;
+    bool pending = false;
+    napi_is_exception_pending(env_, &pending);
+    if (pending) {
+      napi_value ignored;
+      napi_get_and_clear_last_exception(env_, &ignored);
+    }
+  }
+  napi_close_handle_scope(env_, scope);
+  return target;
+}
+
+// Returns the finished carrier to the idle pool, or marks it to leave when the pool
+// is full or the environment is going away. Called with the V8 lock held.
+bool Core::Retire(Carrier* self) {
+  self->bound = false;
+  if (!tearing_down_ && idle_.size() < max_idle_) {
+    idle_.push_back(self);
+    return true;
+  }
+  exited_.push_back(std::move(carriers_[self->id]));
+  free_ids_.push_back(self->id);
+  return false;
+}
+
+void Core::JoinExited() {
+  for (auto& c : exited_) os::JoinThread(c->thread);
+  exited_.clear();
+}
+
+void Core::Teardown() {
+  if (current_->id != kMainId) return;  // not reachable from a clean shutdown
+  tearing_down_ = true;
+  // A suspended greenlet is woken with kUnwind; the JS layer throws GreenletExit at
+  // its switch point, its finally blocks run, and its carrier hands back here.
+  for (size_t id = 1; id < carriers_.size(); id++) {
+    while (carriers_[id] && carriers_[id]->bound && !carriers_[id]->fresh) {
+      Carrier* c = carriers_[id].get();
+      Carrier* self = current_;
+      current_ = c;
+      isolate_->Exit();
+      {
+        v8::Unlocker unlocker(isolate_);
+        HandOver(c, Wake::kUnwind);
+        self->baton.Wait(kSpins);
+      }
+      isolate_->Enter();
+    }
+  }
+  for (auto& c : carriers_) {
+    if (!c || c->id == kMainId) continue;
+    HandOver(c.get(), Wake::kExit);
+    exited_.push_back(std::move(c));
+  }
+  idle_.clear();
+  JoinExited();
+}
+
+}  // namespace tendril

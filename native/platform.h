@@ -1,0 +1,36 @@
+// The OS-specific pieces of the switching core: threads with a chosen stack size,
+// the bounds of the calling thread's stack, and park/wake on a 32-bit word.
+// platform_linux.cc implements them; another OS is one more file behind this header.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace tendril::os {
+
+struct Thread {
+  uintptr_t handle = 0;
+};
+
+// Starts entry(arg) on a new thread whose stack is `stack_size` bytes.
+// Returns 0 or an errno-style code (EAGAIN when a thread or memory limit is hit).
+int StartThread(size_t stack_size, void (*entry)(void*), void* arg, Thread* out);
+void JoinThread(Thread thread);
+
+// Lowest and highest usable address of the calling thread's stack.
+struct StackBounds {
+  uintptr_t low;
+  uintptr_t high;
+};
+StackBounds CurrentStackBounds();
+
+// Sleeps while *word == expected (may return spuriously); Wake wakes one sleeper.
+void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);
+void WakeWord(std::atomic<uint32_t>* word);
+void CpuRelax();
+
+// Address of a symbol the host process (node, electron) exports, or nullptr.
+void* FindHostSymbol(const char* name);
+
+}  // namespace tendril::os
