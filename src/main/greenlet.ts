@@ -27,6 +27,8 @@ class Record {
   run: RunFunction | undefined = undefined;
   /** Set while the greenlet is parked somewhere a plain switch must not wake it. */
   waitingIn: string | null = null;
+  /** The suspension resume() may end, while the greenlet waits in suspend(). */
+  waiter: Waiter | null = null;
   /** The function and `this` a started greenlet calls; dropped when it ends. */
   entry: { fn: RunFunction; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
@@ -315,14 +317,17 @@ export class Greenlet {
     return switchTo(recordOf(this, 'this'), { failed: false, args });
   }
 
-  /** Raises `error` (default: a new GreenletExit) inside this greenlet at its switch point. */
+  /**
+   * Raises `error` (default: a new GreenletExit) inside this greenlet at its switch
+   * point; it also interrupts a greenlet waiting in waitFor(), sleep() or receive().
+   */
   throw(...args: [error?: unknown]): unknown {
     const record = recordOf(this, 'this');
     const error = args.length === 0 ? new GreenletExit() : args[0];
     if (record.state === State.Dead && error instanceof GreenletExit) {
       return switchTo(record, { failed: false, args: [error] });
     }
-    return switchTo(record, { failed: true, error });
+    return switchTo(record, { failed: true, error }, record.waiter !== null);
   }
 
   get parent(): Greenlet | null {
@@ -414,6 +419,68 @@ export function onMain<T>(fn: () => T): T {
   }
   if (call.failed) throw call.value;
   return call.value as T;
+}
+
+/** One suspension of a greenlet in suspend(); resume() ends it at most once. */
+export class Waiter {
+  #pending = true;
+  constructor(
+    /** The waiting greenlet. */
+    readonly greenlet: Greenlet,
+  ) {}
+  /** True until the wait ends (resumed, interrupted by throw(), or killed). */
+  get pending(): boolean {
+    return this.#pending;
+  }
+  /** @internal */
+  end(): boolean {
+    const was = this.#pending;
+    this.#pending = false;
+    return was;
+  }
+}
+
+/**
+ * Parks the current greenlet in `what` (for error messages) and gives control to the
+ * main greenlet, whose pending switch() returns undefined. `arm` receives the Waiter
+ * that resume() takes to wake it. A plain switch() to it meanwhile throws
+ * GreenletError; throw() interrupts it. Returns what resume() delivers, or throws.
+ * In the main greenlet it throws GreenletError, since waiting there would block the
+ * event loop.
+ */
+export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
+  if (current === mainRecord || serving) {
+    throw new GreenletError(
+      `${what} cannot wait in the main greenlet: it runs the event loop, which would never ` +
+        'get the chance to wake it. Run the code in a greenlet: spawn(fn) or asyncify(fn)',
+    );
+  }
+  ensureCanSwitch();
+  const self = current;
+  const waiter = new Waiter(objectOf(self));
+  arm(waiter);
+  self.waitingIn = what;
+  self.waiter = waiter;
+  try {
+    return switchTo(mainRecord, { failed: false, args: [] }, true);
+  } finally {
+    waiter.end();
+    self.waitingIn = null;
+    self.waiter = null;
+  }
+}
+
+/**
+ * Ends a suspension: switches into the waiting greenlet, whose suspend() returns
+ * `value` (or throws `error` when `failed`). Returns false, doing nothing, when the
+ * wait already ended. Otherwise returns true once control comes back here.
+ */
+export function resume(waiter: Waiter, failed: boolean, value: unknown): boolean {
+  const record = recordOf(waiter.greenlet, 'waiter.greenlet');
+  if (!waiter.pending || record.waiter !== waiter) return false;
+  waiter.end();
+  switchTo(record, failed ? { failed: true, error: value } : { failed: false, args: [value] }, true);
+  return true;
 }
 
 export interface Options {
