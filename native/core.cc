@@ -15,7 +15,18 @@ thread_local Core* t_core = nullptr;
 
 Core* Core::ForThisThread() { return t_core; }
 
-Core::Core(napi_env env, v8::Isolate* isolate) : env_(env), isolate_(isolate) {
+AsyncContextAccess AsyncContextAccess::Resolve() {
+  AsyncContextAccess access;
+  access.get = reinterpret_cast<decltype(access.get)>(
+      os::FindHostSymbol("_ZN2v87Isolate36GetContinuationPreservedEmbedderDataEv"));
+  access.set = reinterpret_cast<decltype(access.set)>(os::FindHostSymbol(
+      "_ZN2v87Isolate36SetContinuationPreservedEmbedderDataENS_5LocalINS_5ValueEEE"));
+  if (access.get == nullptr || access.set == nullptr) access = AsyncContextAccess{};
+  return access;
+}
+
+Core::Core(napi_env env, v8::Isolate* isolate)
+    : env_(env), isolate_(isolate), async_context_(AsyncContextAccess::Resolve()) {
   t_core = this;
   auto main = std::make_unique<Carrier>();
   main->core = this;
@@ -103,6 +114,8 @@ Wake Core::SwitchTo(int32_t target_id) {
   Wake how = target->fresh ? Wake::kBoot : Wake::kResume;
   target->fresh = false;
   current_ = target;
+  v8::Local<v8::Value> async_context;
+  if (async_context_.get != nullptr) async_context = async_context_.get(isolate_);
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
   isolate_->Exit();
@@ -112,6 +125,7 @@ Wake Core::SwitchTo(int32_t target_id) {
     self->baton.Wait(kSpins);
   }
   isolate_->Enter();
+  if (async_context_.set != nullptr) async_context_.set(isolate_, async_context);
   return self->wake;
 }
 

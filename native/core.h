@@ -31,6 +31,18 @@ enum class Wake : int32_t {
 
 class Core;
 
+// V8's continuation-preserved embedder data is where AsyncLocalStorage keeps its
+// context on Node 24+ (AsyncContextFrame). It is per isolate, not per thread, so a
+// switch saves it for the greenlet that parks and restores it when that one resumes.
+// Resolved at load time; absent (nullptr) on Node 20, whose AsyncLocalStorage does not
+// use it. Called as free functions taking `this` first: the Itanium C++ ABI (Linux,
+// macOS) passes and returns these exactly like the member functions.
+struct AsyncContextAccess {
+  v8::Local<v8::Value> (*get)(v8::Isolate*) = nullptr;
+  void (*set)(v8::Isolate*, v8::Local<v8::Value>) = nullptr;
+  static AsyncContextAccess Resolve();
+};
+
 struct Carrier {
   Core* core = nullptr;
   int32_t id = 0;
@@ -81,6 +93,7 @@ class Core {
 
   napi_env env_;
   v8::Isolate* isolate_;
+  AsyncContextAccess async_context_;
   napi_ref boot_ = nullptr;
   napi_ref error_class_ = nullptr;
   int32_t* mailbox_ = nullptr;

@@ -1,6 +1,7 @@
 // Greenlet semantics (python-greenlet's, in JavaScript idiom) on top of the native
 // handoff. Everything here runs on whichever thread holds the V8 lock, one at a time,
 // so the module state below needs no locking.
+import { executionAsyncId } from 'node:async_hooks';
 import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
 import { GreenletError, GreenletExit } from './errors';
 
@@ -32,6 +33,9 @@ class Record {
   /** The function and `this` a started greenlet calls; dropped when it ends. */
   entry: { fn: RunFunction; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
+  /** executionAsyncId() when the greenlet last resumed: a different one at a switch
+   *  means it is inside an async scope it entered itself. */
+  asyncId = 0;
 
   constructor(
     public parent: Greenlet | null,
@@ -102,6 +106,14 @@ function unpack(args: unknown[]): unknown {
 function ensureCanSwitch(): void {
   if (tearingDown) {
     throw new GreenletError('cannot switch greenlets while the environment is shutting down');
+  }
+  if (current !== mainRecord && executionAsyncId() !== current.asyncId) {
+    throw new GreenletError(
+      'cannot switch away inside an async scope this greenlet entered (AsyncResource#runInAsyncScope, ' +
+        'a bound callback, an EventEmitterAsyncResource listener): Node keeps one async-hooks stack ' +
+        'per thread of JavaScript, and leaving the scope open across a switch would corrupt it. ' +
+        'Switch after the scope has returned.',
+    );
   }
   if (serving) {
     throw new GreenletError(
@@ -208,6 +220,7 @@ function switchTo(target: Record, message: Message, force = false): unknown {
   const to = prepareSwitch(target, message, origin, force);
   if (to === origin) return receive(message, origin);
   handOff(origin, to.carrier);
+  origin.asyncId = executionAsyncId();
   const arrived = incoming!;
   incoming = null;
   return receive(arrived.message, arrived.origin);
@@ -221,6 +234,7 @@ function boot(): number {
   const self = current;
   const { message, origin } = incoming!;
   incoming = null;
+  self.asyncId = executionAsyncId();
   const entry = self.entry!;
   let result: Message;
   try {
