@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "affine",
+      "sources": ["affine.cc"]
+    }
+  ]
+}
