@@ -1,0 +1,296 @@
+// Channel<T>: values handed from anywhere (callbacks, greenlets) to greenlets that wait
+// for them; fromEvent() feeds one from an EventEmitter or EventTarget.
+import { GreenletError } from './errors';
+import { resume, suspend, Waiter } from './greenlet';
+import { assertCanWait, later, reportUnhandled } from './loop';
+
+/**
+ * Raised by `receive()` on a channel that is closed and drained, and by `send()` on a
+ * closed channel. A `GreenletError`.
+ */
+export class ChannelClosed extends GreenletError {}
+ChannelClosed.prototype.name = 'ChannelClosed';
+
+/** What `tryReceive()` returns: a value, or none (check `channel.closed` for why). */
+export type TryReceiveResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly value: undefined };
+
+/** A greenlet waiting in receive(), and what the channel hands it. */
+interface Receiver<T> {
+  waiter: Waiter | null;
+  /** Set when a value was handed over; it is the receiver's from then on. */
+  has: boolean;
+  value: T | undefined;
+}
+
+const CLOSED: unique symbol = Symbol('closed');
+const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResult<never>;
+
+/**
+ * An unbounded FIFO channel. `send()` never blocks and may be called from anywhere
+ * (event callbacks, async code, greenlets). `receive()` blocks the calling greenlet
+ * until a value arrives or the channel is closed; several waiting receivers are served
+ * in the order they started waiting, each value goes to exactly one of them, and a
+ * receiver that is killed while it waits takes no value with it.
+ *
+ * Closing, as in Go: `close()` refuses further sends, receivers still get every value
+ * already sent, and then `receive()` throws `ChannelClosed` while iteration
+ * (`for (const v of channel)`) simply ends.
+ *
+ * @example
+ * const lines = new Channel<string>();
+ * spawn(() => { for (const line of lines) console.log('got', line); });
+ * lines.send('a'); lines.send('b'); lines.close();
+ */
+export class Channel<T = unknown> implements Iterable<T> {
+  #values: T[] = [];
+  #head = 0;
+  #receivers: Receiver<T>[] = [];
+  #closed = false;
+  #pumpQueued = false;
+
+  /** True once close() was called (values sent before may still be waiting). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** How many values are sent and not yet received. */
+  get size(): number {
+    return this.#values.length - this.#head;
+  }
+
+  /**
+   * Adds `value` to the channel; never blocks, never switches. A waiting receiver is
+   * woken from the event loop (a microtask) after the caller moves on. Throws
+   * `ChannelClosed` when the channel is closed.
+   */
+  send(value: T): void {
+    if (this.#closed) throw new ChannelClosed('send() on a closed channel');
+    this.#values.push(value);
+    if (this.#receivers.length > 0) this.#queuePump();
+  }
+
+  /**
+   * Returns the next value, waiting in the current greenlet (not the event loop) until
+   * one is sent. Once the channel is closed and every value sent before was received,
+   * throws `ChannelClosed`. While it waits, a plain `switch()` to the greenlet throws
+   * `GreenletError`; `g.throw()`/`task.kill()` interrupt it. Throws `GreenletError` in
+   * the main greenlet (use `tryReceive()` there).
+   */
+  receive(): T {
+    const value = this.#receive('Channel.receive()');
+    if (value === CLOSED) throw new ChannelClosed('receive() on a closed channel: every value was received');
+    return value;
+  }
+
+  /**
+   * Takes the next value if there is one, without waiting: `{ ok: true, value }`, or
+   * `{ ok: false, value: undefined }` when none is available for this caller (the
+   * channel is empty or closed, or its values are already promised to greenlets waiting
+   * in receive()). Works anywhere, the main greenlet included.
+   */
+  tryReceive(): TryReceiveResult<T> {
+    if (this.#receivers.length > 0 || this.size === 0) return NOTHING;
+    return { ok: true, value: this.#take() };
+  }
+
+  /**
+   * Closes the channel: later sends throw `ChannelClosed`; values already sent are still
+   * received; then waiting and later receivers get `ChannelClosed` (iteration ends).
+   * Closing twice does nothing.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#receivers.length > 0) this.#queuePump();
+  }
+
+  /**
+   * Iterates by receive() until the channel is closed and drained. Breaking out of the
+   * loop does not close the channel. In the main greenlet the first step throws
+   * `GreenletError`.
+   */
+  *[Symbol.iterator](): Iterator<T, undefined, undefined> {
+    for (;;) {
+      const value = this.#receive('Channel iteration');
+      if (value === CLOSED) return undefined;
+      yield value;
+    }
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Channel';
+  }
+
+  #take(): T {
+    const value = this.#values[this.#head]!;
+    this.#values[this.#head] = undefined as T;
+    this.#head++;
+    if (this.#head === this.#values.length) {
+      this.#values = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#values.length) {
+      this.#values = this.#values.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  /** Puts a value back at the front (one handed to a receiver that could not take it). */
+  #putBack(value: T): void {
+    if (this.#head > 0) this.#values[--this.#head] = value;
+    else this.#values.unshift(value);
+  }
+
+  #receive(what: string): T | typeof CLOSED {
+    assertCanWait(what);
+    if (this.#receivers.length === 0) {
+      if (this.size > 0) return this.#take();
+      if (this.#closed) return CLOSED;
+    }
+    const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
+    this.#receivers.push(receiver);
+    try {
+      suspend(what, (waiter) => {
+        receiver.waiter = waiter;
+      });
+    } catch (error) {
+      // Interrupted. A value handed over just before (only possible when a tracer threw
+      // at the resume) goes back to the front: nothing is lost.
+      if (receiver.has) {
+        receiver.has = false;
+        this.#putBack(receiver.value as T);
+        this.#queuePump();
+      }
+      throw error;
+    } finally {
+      const at = this.#receivers.indexOf(receiver);
+      if (at >= 0) this.#receivers.splice(at, 1);
+    }
+    return receiver.has ? (receiver.value as T) : CLOSED;
+  }
+
+  #queuePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    later(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** In the main greenlet: hands values (or the close) to waiting receivers, in order. */
+  #pump(): void {
+    while (this.#receivers.length > 0) {
+      const receiver = this.#receivers[0]!;
+      const waiter = receiver.waiter;
+      if (waiter === null || !waiter.pending) {
+        this.#receivers.shift();
+        continue;
+      }
+      if (this.size > 0) {
+        receiver.value = this.#take();
+        receiver.has = true;
+      } else if (!this.#closed) {
+        return;
+      }
+      this.#receivers.shift();
+      let delivered = false;
+      try {
+        delivered = resume(waiter, false, undefined);
+      } catch (error) {
+        delivered = true;
+        reportUnhandled(error);
+      }
+      if (!delivered && receiver.has) {
+        receiver.has = false;
+        this.#putBack(receiver.value as T);
+      }
+    }
+  }
+}
+
+/** Anything with Node's EventEmitter `on`/`removeListener`. */
+export interface EventEmitterLike {
+  on(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  removeListener(name: string | symbol, listener: (...args: any[]) => void): unknown;
+}
+
+/** Anything with the DOM's `addEventListener`/`removeEventListener`. */
+export interface EventTargetLike {
+  addEventListener(type: string, listener: (event: any) => void): unknown;
+  removeEventListener(type: string, listener: (event: any) => void): unknown;
+}
+
+/** Options of `fromEvent()`. */
+export interface FromEventOptions {
+  /** Events that close the channel (e.g. `'end'` of a stream, `'close'` of a socket). */
+  closeOn?: string | symbol | ReadonlyArray<string | symbol>;
+}
+
+/**
+ * Returns a Channel fed by the `name` events of an EventEmitter (`on`) or EventTarget
+ * (`addEventListener`). Each event sends one value: for an emitter, its one argument
+ * (`undefined` for none, an array of them for several, like `switch()`); for an
+ * EventTarget, the Event. `channel.close()` stops listening; so does any event named in
+ * `options.closeOn`, after which receivers drain what arrived and iteration ends.
+ *
+ * @example
+ * const data = fromEvent<Buffer>(socket, 'data', { closeOn: 'close' });
+ * spawn(() => { for (const chunk of data) handle(chunk); });
+ */
+export function fromEvent<T = unknown>(
+  target: EventEmitterLike | EventTargetLike,
+  name: string | symbol,
+  options: FromEventOptions = {},
+): Channel<T> {
+  const closers = options.closeOn === undefined ? [] : Array.isArray(options.closeOn) ? [...options.closeOn] : [options.closeOn];
+  const t = target as Partial<EventEmitterLike & EventTargetLike> | null;
+  let listen: (event: string | symbol, listener: (...args: any[]) => void) => void;
+  let unlisten: (event: string | symbol, listener: (...args: any[]) => void) => void;
+  let deliver: (args: unknown[]) => unknown;
+  if (t !== null && typeof t === 'object' && typeof t.on === 'function' && typeof t.removeListener === 'function') {
+    listen = (event, listener) => t.on!(event, listener);
+    unlisten = (event, listener) => t.removeListener!(event, listener);
+    deliver = (args) => (args.length === 0 ? undefined : args.length === 1 ? args[0] : args);
+  } else if (t !== null && typeof t === 'object' && typeof t.addEventListener === 'function' && typeof t.removeEventListener === 'function') {
+    const eventName = (event: string | symbol): string => {
+      if (typeof event !== 'string') throw new TypeError('an EventTarget event name must be a string');
+      return event;
+    };
+    listen = (event, listener) => t.addEventListener!(eventName(event), listener);
+    unlisten = (event, listener) => t.removeEventListener!(eventName(event), listener);
+    deliver = (args) => args[0];
+  } else {
+    throw new TypeError('fromEvent() takes an EventEmitter (on/removeListener) or an EventTarget (addEventListener/removeEventListener)');
+  }
+
+  const channel = new EventChannel<T>(() => {
+    unlisten(name, onEvent);
+    for (const closer of closers) unlisten(closer, onClose);
+  });
+  // An emitter calls the listeners it had when emit() began: one may run after close().
+  function onEvent(...args: unknown[]): void {
+    if (!channel.closed) channel.send(deliver(args) as T);
+  }
+  function onClose(): void {
+    channel.close();
+  }
+  listen(name, onEvent);
+  for (const closer of closers) listen(closer, onClose);
+  return channel;
+}
+
+/** A channel that stops listening to its event source when closed. */
+class EventChannel<T> extends Channel<T> {
+  #stop: (() => void) | null;
+  constructor(stop: () => void) {
+    super();
+    this.#stop = stop;
+  }
+  override close(): void {
+    const stop = this.#stop;
+    this.#stop = null;
+    super.close();
+    if (stop !== null) stop();
+  }
+}

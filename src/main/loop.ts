@@ -1,0 +1,95 @@
+// Shared plumbing of the event-loop layer (wait.ts, task.ts, channel.ts): who may wait,
+// how a waiting greenlet is woken from the event loop, and where errors that nobody can
+// catch any more are reported.
+//
+// Every wake-up is a real switch, so it is only ever done from the main greenlet (the
+// thread running the event loop): from a promise reaction, a timer, or a microtask queued
+// here. Promise reactions and microtasks only run on the main greenlet's thread: Node
+// drains the microtask queue from its own callback scopes, never on a carrier.
+import { GreenletError } from './errors';
+import { getCurrent, resume, suspend, Waiter } from './greenlet';
+
+/** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
+export function inMain(): boolean {
+  return getCurrent().isMain;
+}
+
+/**
+ * Throws GreenletError when called in the main greenlet: `what` would have to wait
+ * there, and the event loop that would wake it could never run.
+ */
+export function assertCanWait(what: string): void {
+  if (inMain()) {
+    throw new GreenletError(
+      `${what} cannot wait in the main greenlet: it runs the event loop, which would never ` +
+        'get the chance to wake it. Run the code in a greenlet: spawn(fn) or asyncify(fn)',
+    );
+  }
+}
+
+/**
+ * Reports an error that has no caller left to throw to (a greenlet woken from the event
+ * loop ended with it, a switch from a callback failed) the way Node reports an
+ * unhandled rejection: 'unhandledRejection' listeners see it, and without one the
+ * process exits non-zero. Never swallowed.
+ */
+export function reportUnhandled(error: unknown): void {
+  void Promise.reject(error);
+}
+
+/** Runs `fn` on the main greenlet soon (a microtask), reporting what it throws. */
+export function later(fn: () => void): void {
+  queueMicrotask(() => {
+    if (!inMain()) {
+      // Not expected (microtasks run on the event-loop thread), but a switch from here
+      // would strand the greenlet running now: go through the event loop instead.
+      setImmediate(later, fn);
+      return;
+    }
+    try {
+      fn();
+    } catch (error) {
+      reportUnhandled(error);
+    }
+  });
+}
+
+/**
+ * Ends the wait of `waiter` so its suspend() returns `value` (or throws it when
+ * `failed`). A no-op when that wait already ended (killed, interrupted, woken). Called
+ * from event-loop callbacks; from anywhere but the main greenlet it defers itself.
+ * Returns whether the wake-up was delivered.
+ */
+export function wake(waiter: Waiter, failed: boolean, value: unknown): boolean {
+  if (!waiter.pending) return false;
+  if (!inMain()) {
+    setImmediate(wake, waiter, failed, value);
+    return false;
+  }
+  try {
+    return resume(waiter, failed, value);
+  } catch (error) {
+    // The woken greenlet ended with an error and its parent is the main greenlet, whose
+    // pending "switch" is this callback: nobody else can catch it.
+    reportUnhandled(error);
+    return true;
+  }
+}
+
+/**
+ * Parks the current greenlet until `promise` settles; returns its value or throws its
+ * rejection. `what` names the wait in error messages.
+ */
+export function waitOn<T>(what: string, promise: T): Awaited<T> {
+  assertCanWait(what);
+  return suspend(what, (waiter) => {
+    Promise.resolve(promise).then(
+      (value) => {
+        wake(waiter, false, value);
+      },
+      (error: unknown) => {
+        wake(waiter, true, error);
+      },
+    );
+  }) as Awaited<T>;
+}
