@@ -57,8 +57,8 @@ Napi::Value Acquire(const Napi::CallbackInfo& info) {
         env, std::string("cannot start a greenlet: the OS refused a new thread (") +
                  std::strerror(-id) +
                  "). Each started greenlet needs a thread until it finishes: let some "
-                 "finish, or raise the limits (ulimit -u, kernel.threads-max, "
-                 "vm.max_map_count, kernel.pid_max).");
+                 "finish, raise the limits (ulimit -u and -v, kernel.threads-max, "
+                 "vm.max_map_count, kernel.pid_max), or use a smaller configure({ stackSize }).");
     return env.Undefined();
   }
   return Napi::Number::New(env, id);

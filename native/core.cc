@@ -232,6 +232,10 @@ void Core::JoinExited() {
 void Core::Teardown() {
   if (current_->id != kMainId) return;  // not reachable from a clean shutdown
   tearing_down_ = true;
+  // Node runs cleanup hooks under a SealHandleScope, and some V8 versions (Node 24's)
+  // create a handle while an Unlocker archives the thread.
+  napi_handle_scope scope;
+  bool scoped = napi_open_handle_scope(env_, &scope) == napi_ok;
   // A suspended greenlet is woken with kUnwind; the JS layer throws GreenletExit at
   // its switch point, its finally blocks run, and its carrier hands back here.
   for (size_t id = 1; id < carriers_.size(); id++) {
@@ -255,6 +259,7 @@ void Core::Teardown() {
   }
   idle_.clear();
   JoinExited();
+  if (scoped) napi_close_handle_scope(env_, scope);
 }
 
 }  // namespace tendril
