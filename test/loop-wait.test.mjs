@@ -59,15 +59,15 @@ test('waitFor returns the value of a real timer promise; the event loop runs mea
 
 test('greenlets waiting on timers resume in timer order, not start order', async () => {
   const log = [];
-  const tasks = [40, 10, 25].map((ms) =>
+  const tasks = [80, 10, 45].map((ms) =>
     spawn(() => {
       log.push(`start ${ms}`);
       log.push(`woke ${ms}: ${waitFor(delay(ms, ms))}`);
       return ms;
     }),
   );
-  assert.deepEqual(await Promise.all(tasks.map((t) => t.promise)), [40, 10, 25]);
-  assert.deepEqual(log, ['start 40', 'start 10', 'start 25', 'woke 10: 10', 'woke 25: 25', 'woke 40: 40']);
+  assert.deepEqual(await Promise.all(tasks.map((t) => t.promise)), [80, 10, 45]);
+  assert.deepEqual(log, ['start 80', 'start 10', 'start 45', 'woke 10: 10', 'woke 45: 45', 'woke 80: 80']);
 });
 
 test('a rejection is thrown at the waitFor call, the very same error object', async () => {
