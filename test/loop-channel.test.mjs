@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { GreenletError, GreenletExit, Greenlet, Channel, ChannelClosed, fromEvent, spawn, asyncify, waitFor, sleep } from 'tendril';
+import { GreenletError, GreenletExit, Greenlet, settrace, Channel, ChannelClosed, fromEvent, spawn, asyncify, waitFor, sleep } from 'tendril';
 
 /** Resolves once every task in `tasks` waits (they started and yielded to the loop). */
 const settle = () => delay(2);
@@ -261,6 +261,29 @@ test('no value lost or delivered twice: 4 consumers, one killed midway and repla
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 600);
   for (const name of ['c0', 'c1', 'c2', 'c3', 'c4']) assert.ok(counts[name] > 0, `${name} received values: ${JSON.stringify(counts)}`);
   assert.equal(ch.size, 0);
+});
+
+test('a value handed to a receiver whose wake-up fails (its tracer throws) goes back to the channel', async () => {
+  const ch = new Channel();
+  const traceError = new Error('tracer failed');
+  const task = spawn(() => {
+    try {
+      return `received ${ch.receive()}`;
+    } catch (e) {
+      return e === traceError ? 'wake-up failed' : `other ${e}`;
+    }
+  });
+  await settle();
+  settrace((event, origin, target) => {
+    if (target === task.greenlet) throw traceError; // raised in the receiver, then the tracer is removed
+  });
+  try {
+    ch.send('kept');
+    assert.equal(await task.promise, 'wake-up failed');
+  } finally {
+    settrace(null);
+  }
+  assert.deepEqual(ch.tryReceive(), { ok: true, value: 'kept' });
 });
 
 test('fromEvent(EventEmitter): one value per event, argument packing like switch(), close() stops listening', async () => {
