@@ -1,0 +1,190 @@
+'use strict';
+// tendril's side of every pattern. Run by bench/run.js in a fresh process per case:
+//   node bench/cases/tendril.js tendril <case> '<json options>'
+// Prints one `RESULT {...}` line (see bench/lib/measure.js).
+const { EventEmitter } = require('events');
+const { Greenlet, getCurrent, spawn, waitFor, fromEvent, stats } = require('tendril');
+const m = require('../lib/measure');
+
+const { name, options } = m.parseArgs(process.argv);
+const main = getCurrent();
+
+/** A greenlet that, each time it is switched to, switches straight back to main. */
+function parked() {
+  return new Greenlet(() => {
+    for (;;) main.switch();
+  });
+}
+
+const cases = {
+  // main <-> one greenlet; a round trip is 2 switches.
+  async pingpong(o) {
+    const g = parked();
+    g.switch();
+    const r = await m.measure(
+      (ops) => {
+        const t = m.now();
+        for (let i = 0; i < ops; i++) g.switch();
+        return m.since(t);
+      },
+      Object.assign({ units: 2 }, o),
+    );
+    g.throw();
+    return r;
+  },
+
+  // new Greenlet(fn).switch() with fn returning at once: the carrier comes from the idle
+  // pool after the first (configure({ idleCarriers }) default).
+  async create(o) {
+    const fn = () => 1;
+    return m.measure((ops) => {
+      const t = m.now();
+      for (let i = 0; i < ops; i++) new Greenlet(fn).switch();
+      return m.since(t);
+    }, o);
+  },
+
+  // n parked greenlets; main switches to each in turn and it switches straight back.
+  // Per switch (a visit is 2 switches). Every target has been parked for n-1 visits.
+  async rr(o) {
+    const gs = [];
+    for (let i = 0; i < o.n; i++) {
+      const g = parked();
+      g.switch();
+      gs.push(g);
+    }
+    let at = 0;
+    const r = await m.measure(
+      (ops) => {
+        const t = m.now();
+        for (let i = 0; i < ops; i++) {
+          gs[at].switch();
+          at = at + 1 === gs.length ? 0 : at + 1;
+        }
+        return m.since(t);
+      },
+      Object.assign({ units: 2, minOps: o.n }, o),
+    );
+    r.stats = stats();
+    return r;
+  },
+
+  // n greenlets in a ring: each one switches straight to the next; main only starts a
+  // lap and gets the token back after `ops` switches.
+  async ring(o) {
+    const n = o.n;
+    const gs = [];
+    let left = 0;
+    let holder = 0;
+    for (let i = 0; i < n; i++) {
+      gs.push(
+        new Greenlet(() => {
+          const next = () => gs[i + 1 === n ? 0 : i + 1];
+          for (;;) {
+            if (--left <= 0) {
+              holder = i;
+              main.switch();
+            } else {
+              next().switch();
+            }
+          }
+        }),
+      );
+    }
+    const lap = (ops) => {
+      left = ops;
+      const t = m.now();
+      gs[holder].switch();
+      return m.since(t);
+    };
+    lap(n + 1); // starts every greenlet
+    return m.measure(lap, Object.assign({ minOps: n }, o));
+  },
+
+  // EventEmitter 'ping' -> fromEvent() Channel -> a greenlet waiting in receive() ->
+  // it emits 'pong' -> the main greenlet's awaited promise resolves. Per round trip.
+  async event(o) {
+    const em = new EventEmitter();
+    const pings = fromEvent(em, 'ping');
+    let pong = null;
+    em.on('pong', (v) => pong(v));
+    const task = spawn(() => {
+      for (const v of pings) em.emit('pong', v);
+    });
+    const r = await m.measure(async (ops) => {
+      const t = m.now();
+      for (let i = 0; i < ops; i++) {
+        const p = new Promise((resolve) => (pong = resolve));
+        em.emit('ping', i);
+        await p;
+      }
+      return m.since(t);
+    }, o);
+    pings.close();
+    await task.promise;
+    return r;
+  },
+
+  // waitFor() of an already-resolved promise, inside a spawned greenlet. Per call.
+  async waitfor(o) {
+    return m.measure(
+      (ops) =>
+        spawn(() => {
+          const t = m.now();
+          for (let i = 0; i < ops; i++) waitFor(Promise.resolve(i));
+          return m.since(t);
+        }).promise,
+      o,
+    );
+  },
+
+  // RSS and threads added by n parked greenlets (this process is fresh).
+  async footprint(o) {
+    const before = m.snapshot();
+    const gs = [];
+    for (let i = 0; i < o.n; i++) {
+      const g = parked();
+      g.switch();
+      gs.push(g);
+    }
+    const after = m.snapshot();
+    const r = m.footprint(before, after, o.n);
+    r.stats = stats();
+    return r;
+  },
+
+  // Start parked greenlets until the OS refuses (GreenletError) or the cap is reached.
+  async max(o) {
+    const gs = [];
+    const t = m.now();
+    let error = null;
+    try {
+      while (gs.length < o.cap) {
+        const g = parked();
+        g.switch();
+        gs.push(g);
+        if (gs.length % 2000 === 0) m.progress(gs.length);
+      }
+    } catch (e) {
+      error = { name: e && e.name, message: String(e && e.message) };
+    }
+    const limits = m.limitsNow();
+    const seconds = m.since(t) / 1e9;
+    const result = { count: gs.length, capped: error === null, error: error, limits: limits, seconds: seconds };
+    // Release the threads at once: they count against the machine-wide pid limit.
+    m.emit(result);
+    const t2 = m.now();
+    for (const g of gs) g.throw();
+    result.releaseSeconds = m.since(t2) / 1e9;
+    return result;
+  },
+};
+
+(async () => {
+  const fn = cases[name];
+  if (!fn) throw new Error('unknown case ' + name);
+  m.emit(await fn(options));
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exitCode = 1;
+});

