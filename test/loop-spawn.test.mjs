@@ -270,7 +270,7 @@ test('asyncify calls run concurrently, interleaving at their waits', async () =>
     log.push(`${name} end`);
     return name;
   });
-  const results = await Promise.all([worker('x', 70), worker('y', 10), worker('z', 40)]);
+  const results = await Promise.all([worker('x', 100), worker('y', 10), worker('z', 55)]);
   assert.deepEqual(results, ['x', 'y', 'z']);
   assert.deepEqual(log, ['x start', 'y start', 'z start', 'y end', 'z end', 'x end']);
 });

@@ -59,10 +59,12 @@ test('waitFor returns the value of a real timer promise; the event loop runs mea
 
 test('greenlets waiting on timers resume in timer order, not start order', async () => {
   const log = [];
-  const tasks = [80, 10, 45].map((ms) =>
+  // The timers are armed together, here, so their order does not depend on how long the
+  // greenlets take to start.
+  const tasks = [80, 10, 45].map((ms) => [ms, delay(ms, ms)]).map(([ms, timer]) =>
     spawn(() => {
       log.push(`start ${ms}`);
-      log.push(`woke ${ms}: ${waitFor(delay(ms, ms))}`);
+      log.push(`woke ${ms}: ${waitFor(timer)}`);
       return ms;
     }),
   );
