@@ -1,5 +1,5 @@
 // The published package installs and loads from its prebuild on a machine without a
-// compiler: `npm run prebuild` (prebuildify --napi --strip) + `npm pack`, then
+// compiler: `npm run prebuildify` (prebuildify --napi --strip) + `npm pack`, then
 // `npm install <tarball>` into a fresh project with a PATH holding only node, sh and
 // npm's needs (no g++, gcc, cc, make, python3), then a greenlet ping-pong there.
 //
@@ -136,10 +136,10 @@ test('the packed tarball installs without a compiler and loads its prebuild (slo
   });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
   const buildEnv = cleanEnv(nodeEnv);
-  run(process.execPath, [npm, 'run', 'prebuild'], { cwd: stage, env: buildEnv });
+  run(process.execPath, [npm, 'run', 'prebuildify'], { cwd: stage, env: buildEnv });
   const prebuilds = path.join(stage, 'prebuilds', `${process.platform}-${process.arch}`);
   const built = fs.readdirSync(prebuilds).filter((f) => f.endsWith('.node'));
-  assert.ok(built.length >= 1, `npm run prebuild made no .node file in ${prebuilds}`);
+  assert.ok(built.length >= 1, `npm run prebuildify made no .node file in ${prebuilds}`);
 
   // 2. Pack (this runs `prepare`, compiling the TypeScript into the staged dist/).
   const packs = path.join(tmp, 'packs');
