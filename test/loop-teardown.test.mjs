@@ -8,8 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-function run(name, mode) {
-  const child = spawnSync(process.execPath, [fixture(name), mode], { encoding: 'utf8', timeout: 20_000 });
+function run(name, mode, { ulimitV } = {}) {
+  const child =
+    ulimitV === undefined
+      ? spawnSync(process.execPath, [fixture(name), mode], { encoding: 'utf8', timeout: 20_000 })
+      : spawnSync('bash', ['-c', `ulimit -v ${ulimitV} && exec "$0" "$1" "$2"`, process.execPath, fixture(name), mode], {
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
   assert.equal(child.error, undefined, `${name} ${mode} did not finish: ${child.error}`);
   return { code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
 }
@@ -99,4 +105,16 @@ test('a joined, an awaited and a killed task raise no unhandled rejection', () =
     assert.deepEqual(lines(r.stdout), expected, mode);
     assert.equal(r.code, 0, mode);
   }
+});
+
+test('a task whose thread the OS refuses (RLIMIT_AS) fails with the GreenletError; the others run', () => {
+  const r = run('loop-unhandled.js', 'no-thread', { ulimitV: 4_000_000 });
+  assert.equal(r.stderr, '');
+  assert.deepEqual(lines(r.stdout), [
+    'dead before start: 0; refused: true; running: true',
+    'refused are unstarted: true; running are started: true',
+    'all rejected with GreenletError: true',
+    'killed the rest: true',
+  ]);
+  assert.equal(r.code, 0);
 });

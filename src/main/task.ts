@@ -77,7 +77,8 @@ export class Task<T = unknown> {
    * dead one is left alone.
    *
    * From the main greenlet it returns once the task has handled the exit (ended, or
-   * caught it and waits again). From another greenlet the exit is delivered from the
+   * caught it and waits again); it throws `GreenletError` where no switch may happen
+   * (inside an `onMain()` call). From another greenlet the exit is delivered from the
    * event loop and `kill()` waits until the task has ended. Inside the task itself it
    * throws the GreenletExit right there.
    */
@@ -99,13 +100,11 @@ export class Task<T = unknown> {
     waitOn('Task.kill()', this.#ended);
   }
 
+  /** In the main greenlet. The task catches whatever fn throws, so an error here is a
+   *  refused switch (e.g. inside an onMain() call): it goes to the caller. */
   #throwIn(): void {
     if (this.#state !== State.Running) return;
-    try {
-      this.greenlet.throw(new GreenletExit());
-    } catch (error) {
-      reportUnhandled(error);
-    }
+    this.greenlet.throw(new GreenletExit());
   }
 
   #start(): void {
@@ -114,7 +113,9 @@ export class Task<T = unknown> {
     try {
       this.greenlet.switch();
     } catch (error) {
-      reportUnhandled(error);
+      // The greenlet could not start (no thread for it, shutting down): the task fails.
+      if (!this.greenlet.started) this.#finish(true, error);
+      else reportUnhandled(error);
     }
   }
 
