@@ -156,10 +156,17 @@ test('kill() from another greenlet waits until the task has ended', async () => 
     log.push('killing');
     victim.kill();
     log.push(`kill returned, victim dead=${victim.dead}`);
+    log.push(`join of the killed task returns its GreenletExit: ${victim.join() instanceof GreenletExit}`);
     return 'killer done';
   });
   assert.equal(await killer.promise, 'killer done');
-  assert.deepEqual(log, ['killing', 'victim finally', 'victim cleanup done', 'kill returned, victim dead=true']);
+  assert.deepEqual(log, [
+    'killing',
+    'victim finally',
+    'victim cleanup done',
+    'kill returned, victim dead=true',
+    'join of the killed task returns its GreenletExit: true',
+  ]);
   assert.ok((await victim.promise) instanceof GreenletExit);
 });
 
