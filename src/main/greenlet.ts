@@ -358,17 +358,12 @@ export class Greenlet {
     record.parent = value;
   }
 
-  /** The function the first switch will call; undefined once started. */
-  get run(): RunFunction | undefined {
-    return recordOf(this, 'this').run;
-  }
-
-  set run(value: RunFunction | undefined) {
-    const record = recordOf(this, 'this');
-    if (record.state !== State.New) throw new GreenletError('cannot set run of a greenlet that has started');
-    if (typeof value !== 'function') throw new TypeError(`run must be a function, not ${describe(value)}`);
-    record.run = value;
-  }
+  /**
+   * The function the first switch calls; undefined once started. Settable until then.
+   * A subclass may define a run() method instead. (Declared as an optional method so
+   * subclasses can; the accessor is defined below the class.)
+   */
+  run?(...args: any[]): unknown;
 
   /** Started and finished. */
   get dead(): boolean {
@@ -392,6 +387,19 @@ export class Greenlet {
     return 'Greenlet';
   }
 }
+
+Object.defineProperty(Greenlet.prototype, 'run', {
+  configurable: true,
+  get(this: Greenlet): RunFunction | undefined {
+    return recordOf(this, 'this').run;
+  },
+  set(this: Greenlet, value: RunFunction | undefined) {
+    const record = recordOf(this, 'this');
+    if (record.state !== State.New) throw new GreenletError('cannot set run of a greenlet that has started');
+    if (typeof value !== 'function') throw new TypeError(`run must be a function, not ${describe(value)}`);
+    record.run = value;
+  },
+});
 
 /** The greenlet running now (the main greenlet outside any other). */
 export function getCurrent(): Greenlet {
