@@ -253,7 +253,6 @@ function boot(): number {
   // error goes on up the chain (python-greenlet's g_initialstub/inner_bootstrap).
   for (let parent = self.parent; parent !== null; parent = records.get(parent)!.parent) {
     try {
-      if (tearingDown || serving) throw new GreenletError('cannot switch greenlets now');
       return prepareSwitch(records.get(parent)!, result, self).carrier;
     } catch (error) {
       result = { failed: true, error };
