@@ -3,11 +3,13 @@
 //   node bench/cases/tendril.js tendril <case> '<json options>'
 // Prints one `RESULT {...}` line (see bench/lib/measure.js).
 const { EventEmitter } = require('events');
-const { Greenlet, getCurrent, spawn, waitFor, fromEvent, stats } = require('tendril');
+const { Greenlet, getCurrent, spawn, waitFor, fromEvent, stats, configure } = require('tendril');
 const m = require('../lib/measure');
 
 const { name, options } = m.parseArgs(process.argv);
 const main = getCurrent();
+// Experiments (bench/explore.js) pass carrier settings: { configure: { idleCarriers, stackSize } }.
+if (options.configure) configure(options.configure);
 
 /** A greenlet that, each time it is switched to, switches straight back to main. */
 function parked() {
@@ -79,25 +81,26 @@ const cases = {
     for (let i = 0; i < n; i++) {
       gs.push(
         new Greenlet(() => {
-          const next = () => gs[i + 1 === n ? 0 : i + 1];
+          const next = gs[i + 1 === n ? 0 : i + 1];
+          main.switch(); // parked until the first lap
           for (;;) {
             if (--left <= 0) {
               holder = i;
               main.switch();
             } else {
-              next().switch();
+              next.switch();
             }
           }
         }),
       );
     }
+    for (let i = 0; i < n; i++) gs[i].switch(); // start each one; it parks at once
     const lap = (ops) => {
       left = ops;
       const t = m.now();
       gs[holder].switch();
       return m.since(t);
     };
-    lap(n + 1); // starts every greenlet
     return m.measure(lap, Object.assign({ minOps: n }, o));
   },
 
