@@ -32,8 +32,12 @@ function cpuPressure() {
 const pressureStart = cpuPressure();
 
 const S = QUICK
-  ? { runs: 1, footprintRuns: 1, targetMs: 25, deadlineMs: 5000, timeoutMs: 60000, small: 100, large: null, ring: 100, max: false, majors: false, download: false }
-  : { runs: 7, footprintRuns: 5, targetMs: 250, deadlineMs: 60000, timeoutMs: 300000, small: 1000, large: 10000, ring: 1000, max: true, majors: true, download: true, cap: 40000 };
+  ? { processes: 1, runsPerProcess: 1, footprintRuns: 1, targetMs: 25, deadlineMs: 5000, timeoutMs: 60000, small: 100, large: null, ring: 100, max: false, majors: false, download: false }
+  : { processes: 5, runsPerProcess: 2, footprintRuns: 5, targetMs: 200, deadlineMs: 60000, timeoutMs: 300000, small: 1000, large: 10000, ring: 1000, max: true, majors: true, download: true, cap: 40000 };
+// A timing figure is the median of processes × runsPerProcess runs. Fresh processes
+// matter for tendril: where the scheduler puts a pair of threads (the same CPU or two)
+// tends to stick for a process's life, so runs in one process are not independent.
+S.runs = S.processes * S.runsPerProcess;
 
 const notes = [];
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
@@ -150,7 +154,40 @@ function summarize(samples) {
 // ---------------------------------------------------------------------------------
 // The rows.
 
-const timing = { runs: S.runs, targetMs: S.targetMs, deadlineMs: S.deadlineMs };
+const timing = { runs: S.runsPerProcess, targetMs: S.targetMs, deadlineMs: S.deadlineMs };
+const loadNow = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+/** Runs a timing case in S.processes fresh processes per implementation, interleaved
+ *  so that every implementation samples the same stretch of machine load. */
+function runTimingRow(ids, name, options, cmdFor) {
+  const acc = Object.fromEntries(ids.map((id) => [id, { samples: [], loads: [], error: null, ops: [] }]));
+  for (let p = 0; p < S.processes; p++) {
+    for (const id of ids) {
+      const a = acc[id];
+      if (a.error) continue;
+      a.loads.push(loadNow());
+      const r = runCase(implById[id], name, Object.assign({}, timing, options), cmdFor && cmdFor(id));
+      if (r.na) a.na = true;
+      else if (r.error) a.error = r.error;
+      else {
+        a.samples.push(...r.samples);
+        a.ops.push(r.ops);
+      }
+    }
+  }
+  const cells = {};
+  for (const id of ids) {
+    const a = acc[id];
+    if (a.na) cells[id] = { na: true };
+    else if (a.error) cells[id] = { error: a.error };
+    else {
+      cells[id] = summarize(a.samples);
+      cells[id].ops = a.ops;
+      cells[id].load1m = [Math.min(...a.loads), Math.max(...a.loads)];
+    }
+  }
+  return cells;
+}
 const n = (x) => x.toLocaleString('en-US');
 const ALL = ['tendril', 'async', 'generator', 'greenlet', 'fibers'];
 const NO_EVENT_LOOP = 'python-greenlet has no event loop in this pattern';
@@ -173,25 +210,15 @@ const available = new Set(impls.map((i) => i.id));
 const implById = Object.fromEntries(impls.map((i) => [i.id, i]));
 let tendrilFailed = false;
 
-function cellFrom(result) {
-  if (result.na) return { na: true };
-  if (result.error) return { error: result.error };
-  const cell = summarize(result.samples);
-  cell.ops = result.ops;
-  if (result.exit) cell.exit = result.exit;
-  return cell;
-}
 
 for (const row of timeRows) {
   const out = { id: row.id, label: row.label, kind: 'time', cells: {}, target: row.target || undefined };
-  for (const id of row.impls) {
-    if (!available.has(id)) continue;
-    if (row.na && row.na[id]) {
-      out.cells[id] = { na: true, why: row.na[id] };
-      continue;
-    }
-    log(`${row.id}: ${id} ...`);
-    const cell = cellFrom(runCase(implById[id], row.case, Object.assign({}, timing, row.options)));
+  const ids = row.impls.filter((id) => available.has(id) && !(row.na && row.na[id]));
+  for (const id of row.impls) if (available.has(id) && row.na && row.na[id]) out.cells[id] = { na: true, why: row.na[id] };
+  log(`${row.id}: ${ids.join(', ')} (${S.processes} processes each) ...`);
+  const cells = runTimingRow(ids, row.case, row.options);
+  for (const id of ids) {
+    const cell = cells[id];
     if (cell.error) {
       log(`  ${id} failed: ${cell.error}`);
       notes.push(`${row.label}: ${implById[id].label} failed: ${cell.error}`);
@@ -235,8 +262,9 @@ if (S.max) {
   for (const impl of impls) {
     log(`max concurrency: ${impl.id} (cap ${S.cap}) ...`);
     const r = runCase(impl, 'max', { cap: S.cap });
-    if (r.error) {
+    if (typeof r.error === 'string') {
       r.crash = r.error;
+      delete r.error;
       if (r.lastProgress !== undefined) r.count = r.lastProgress;
     }
     if (!r.capped && r.limits && r.limits.maps !== undefined) r.stoppedBy = stoppedBy(r);
@@ -261,23 +289,33 @@ function stoppedBy(r) {
 const pingpongByNode = [];
 {
   const pp = rows.find((r) => r.id === 'pingpong');
-  pingpongByNode.push({ major: Number(process.versions.node.split('.')[0]), version: process.version, cell: pp.cells.tendril });
-  if (S.majors) {
+  if (!S.majors) pingpongByNode.push({ major: Number(process.versions.node.split('.')[0]), version: process.version, cell: pp.cells.tendril });
+  else {
     const majors = [22, 24, 26];
     const missing = majors.filter((mj) => !fs.existsSync(path.join(ROOT, '.cache', 'node', String(mj), 'bin', 'node')));
     if (missing.length) {
       log(`fetching Node ${missing.join(', ')} (scripts/fetch-node.sh) ...`);
       sh('bash', ['scripts/fetch-node.sh', ...missing.map(String)], { timeout: 600000, stdio: ['ignore', 'ignore', 'inherit'] });
     }
+    // This Node again and each other major, interleaved process by process (as pseudo
+    // implementations), so that they sample the same stretch of machine load.
+    const bins = { [process.versions.node.split('.')[0]]: process.execPath };
     for (const major of majors) {
       const bin = path.join(ROOT, '.cache', 'node', String(major), 'bin', 'node');
-      if (!fs.existsSync(bin)) {
+      if (fs.existsSync(bin)) bins[major] = bin;
+    }
+    const ids = Object.keys(bins).map((major) => 'node' + major);
+    for (const id of ids) implById[id] = Object.assign({}, implById.tendril, { id: 'tendril' });
+    log(`pingpong on Node ${Object.keys(bins).join(', ')} (${S.processes} processes each) ...`);
+    const cells = runTimingRow(ids, 'pingpong', {}, (id) => bins[id.slice(4)]);
+    for (const major of [Number(process.versions.node.split('.')[0]), ...majors]) {
+      const bin = bins[major];
+      if (!bin) {
         pingpongByNode.push({ major, cell: { error: 'Node binary not available (scripts/fetch-node.sh failed)' } });
         continue;
       }
       const version = sh(bin, ['--version']).stdout.trim();
-      log(`pingpong on Node ${version} ...`);
-      pingpongByNode.push({ major, version, cell: cellFrom(runCase(implById.tendril, 'pingpong', timing, bin)) });
+      pingpongByNode.push({ major, version, cell: cells['node' + major] });
     }
   }
 }
@@ -290,6 +328,7 @@ for (const row of rows) {
   const c = row.cells.tendril;
   if (!t || !c || c.median === undefined) continue;
   t.measured = c.median;
+  if (QUICK) continue; // one short run: no verdict
   t.met = t.max !== undefined ? c.median <= t.max : c.median >= t.min;
   if (row.id === 'max' && maxConcurrency && maxConcurrency.tendril) {
     const m = maxConcurrency.tendril;
@@ -349,7 +388,7 @@ const results = {
   schema: 1,
   date: new Date().toISOString(),
   mode: QUICK ? 'quick' : 'full',
-  settings: { runs: S.runs, footprintRuns: S.footprintRuns, targetMsPerRun: S.targetMs, small: S.small, large: S.large, ring: S.ring, cap: S.cap || null },
+  settings: { runs: S.runs, processes: S.processes, runsPerProcess: S.runsPerProcess, footprintRuns: S.footprintRuns, targetMsPerRun: S.targetMs, small: S.small, large: S.large, ring: S.ring, cap: S.cap || null },
   machine: machineInfo(loadStart),
   runtimes: {
     node: process.version.replace(/^v/, ''),
@@ -375,14 +414,14 @@ results.machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 results.durationSeconds = (Date.now() - started) / 1000;
 
 console.log(`\ntendril benchmarks (${results.mode} mode) — Node ${process.version}, ${results.machine.cpus} vCPU, load ${loadStart} → ${results.machine.loadEnd}`);
-console.log('median of ' + S.runs + ' runs (min–max); switch = one transfer of control; ratio = tendril ÷ anchor\n');
+console.log(`median of ${S.runs} runs (${S.processes} fresh processes × ${S.runsPerProcess}) with min–max; switch = one transfer of control; ratio = tendril ÷ anchor\n`);
 console.log(format.consoleTable(results));
 console.log('');
 for (const [name, text] of format.LEGEND) console.log(`  ${name}: ${text}`);
 if (pingpongByNode.length > 1) {
   const p = format.pingpongTable(results);
   console.log('\ntendril ping-pong per Node major');
-  for (const r of p.body) console.log(`  ${r[0].padEnd(10)} ${r[1]}`);
+  for (const r of p.body) console.log(`  ${r[0].padEnd(10)} ${r[1].padEnd(24)} load ${r[3]}`);
 }
 if (maxConcurrency) {
   console.log('\nmost concurrent greenlets');

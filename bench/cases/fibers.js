@@ -116,7 +116,7 @@ const cases = {
         const f = parked();
         f.run();
         fs.push(f);
-        if (fs.length % 2000 === 0) m.progress(fs.length);
+        if (fs.length % 250 === 0) m.progress(fs.length);
       }
     } catch (e) {
       error = { name: e && e.name, message: String(e && e.message) };

@@ -166,7 +166,7 @@ const cases = {
         const g = parked();
         g.switch();
         gs.push(g);
-        if (gs.length % 2000 === 0) m.progress(gs.length);
+        if (gs.length % 250 === 0) m.progress(gs.length);
       }
     } catch (e) {
       error = { name: e && e.name, message: String(e && e.message) };
