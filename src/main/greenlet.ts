@@ -123,12 +123,16 @@ function ensureCanSwitch(): void {
   }
 }
 
-/** Looks up what a greenlet about to start will call (it may still have none). */
+/**
+ * Looks up what a greenlet about to start will call (it may still have none): its
+ * `run` property, as python-greenlet looks up the attribute, so a subclass's run()
+ * method wins over a function given to the constructor. Property getters run here.
+ */
 function entryOf(record: Record): { fn: RunFunction; self: unknown } | null {
-  if (record.run !== undefined) return { fn: record.run, self: undefined };
   const object = record.ref?.deref();
-  const method: unknown = object === undefined ? undefined : (object as { run?: unknown }).run;
-  return typeof method === 'function' ? { fn: method as RunFunction, self: object } : null;
+  const run: unknown = object === undefined ? record.run : (object as { run?: unknown }).run;
+  if (typeof run !== 'function') return null;
+  return run === record.run ? { fn: run as RunFunction, self: undefined } : { fn: run as RunFunction, self: object };
 }
 
 /**
@@ -137,33 +141,38 @@ function entryOf(record: Record): { fn: RunFunction; self: unknown } | null {
  * Returns the record the calling thread must hand over to.
  */
 function prepareSwitch(target: Record, message: Message, origin: Record, force = false): Record {
-  let to = target;
-  while (to.state === State.Dead) to = records.get(to.parent!)!;
-  if (to.waitingIn !== null && !force) {
-    throw new GreenletError(
-      `cannot switch to a greenlet that is waiting in ${to.waitingIn}; it resumes when that ` +
-        'wait ends (use g.throw() or the task\'s kill() to interrupt it)',
-    );
-  }
-  if (to.state === State.New) {
-    const entry = entryOf(to);
-    if (entry === null) {
+  for (;;) {
+    let to = target;
+    while (to.state === State.Dead) to = records.get(to.parent!)!;
+    if (to.waitingIn !== null && !force) {
       throw new GreenletError(
-        'cannot switch to a greenlet that has no run function: pass one to new Greenlet(run), ' +
-          'set g.run, or define run() in a subclass',
+        `cannot switch to a greenlet that is waiting in ${to.waitingIn}; it resumes when that ` +
+          'wait ends (use g.throw() or the task\'s kill() to interrupt it)',
       );
     }
-    to.carrier = binding.acquire();
-    to.entry = entry;
-    to.run = undefined;
-    to.state = State.Active;
-    live.add(to);
+    if (to.state === State.New) {
+      const entry = entryOf(to);
+      // A run getter may have switched into this greenlet and started (or finished)
+      // it meanwhile: then this is a plain switch, resolved afresh.
+      if (to.state !== State.New) continue;
+      if (entry === null) {
+        throw new GreenletError(
+          'cannot switch to a greenlet that has no run function: pass one to new Greenlet(run), ' +
+            'set g.run, or define run() in a subclass',
+        );
+      }
+      to.carrier = binding.acquire();
+      to.entry = entry;
+      to.run = undefined;
+      to.state = State.Active;
+      live.add(to);
+    }
+    if (to !== origin) {
+      incoming = { message, origin };
+      current = to;
+    }
+    return to;
   }
-  if (to !== origin) {
-    incoming = { message, origin };
-    current = to;
-  }
-  return to;
 }
 
 /** Hands the V8 lock to `carrier` and parks `self` until it is resumed. */
@@ -239,7 +248,7 @@ function boot(): number {
   let result: Message;
   try {
     callTracer(message, origin, self);
-    result = message.failed ? message : { failed: false, args: [entry.fn.apply(entry.self, message.args)] };
+    result = message.failed ? message : { failed: false, args: [Reflect.apply(entry.fn, entry.self, message.args)] };
   } catch (error) {
     result = { failed: true, error };
   }
