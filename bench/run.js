@@ -30,6 +30,8 @@ function cpuPressure() {
   }
 }
 const pressureStart = cpuPressure();
+// (addonInfo is hoisted; compared with the binary at the end of the run)
+const addonAtStart = addonInfo();
 
 const S = QUICK
   ? { processes: 1, runsPerProcess: 1, footprintRuns: 1, targetMs: 25, deadlineMs: 5000, timeoutMs: 60000, small: 100, large: null, ring: 100, max: false, majors: false, download: false }
@@ -384,6 +386,23 @@ if (!QUICK) {
   notes.push('create + start + finish: tendril reuses finished carriers from its idle pool (configure({ idleCarriers }), default 16); node-fibers pools stacks.');
 }
 
+/** Which addon binary was measured (it can be rebuilt by others while the suite runs). */
+function addonInfo() {
+  const file = path.join(ROOT, 'build', 'Release', 'tendril.node');
+  try {
+    const sha256 = require('crypto').createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+    return { path: path.relative(ROOT, file), sha256, mtime: fs.statSync(file).mtime.toISOString() };
+  } catch (e) {
+    return null;
+  }
+}
+const tendrilDirty = (git(['status', '--porcelain', '--', 'src', 'native']) || '') !== '';
+if (tendrilDirty) notes.push('src/ or native/ had uncommitted changes when this run ended: these figures are not those of the commit named above.');
+const addonAtEnd = addonInfo();
+if (addonAtEnd && addonAtStart && addonAtEnd.sha256 !== addonAtStart.sha256) {
+  notes.push(`build/Release/tendril.node was rebuilt during this run (${addonAtStart.sha256} → ${addonAtEnd.sha256}): rows measured before and after differ in build.`);
+}
+
 const results = {
   schema: 1,
   date: new Date().toISOString(),
@@ -401,7 +420,8 @@ const results = {
   tendril: {
     version: require(path.join(ROOT, 'package.json')).version,
     commit: git(['rev-parse', '--short', 'HEAD']),
-    dirty: (git(['status', '--porcelain', '--', 'src', 'native']) || '') !== '',
+    dirty: tendrilDirty,
+    addon: addonInfo(),
   },
   impls: impls.map(({ id, label, short }) => ({ id, label, short })),
   rows,
