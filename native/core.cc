@@ -8,8 +8,14 @@ namespace {
 // Stack kept below V8's limit on a carrier for native frames (V8 runtime calls, GC,
 // this addon). Node keeps 192 KiB on its worker threads; a little more costs nothing.
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
-// Pause-loop iterations a parked thread spins before it sleeps on the futex.
-constexpr int kSpins = 4000;
+// A parked thread spins before it sleeps: a partner running on another CPU answers a
+// switch within a microsecond or two, and catching that saves a futex wake and a
+// context switch (~2-3 us). But a partner that was asleep, or that got woken onto this
+// thread's CPU, cannot answer until this thread stops spinning, so the spin adapts:
+// it doubles (up to kSpinMax) each time a handoff arrives while spinning, halves (down
+// to kSpinMin) each time it runs out, and stays at kSpinMin after waking a sleeper.
+constexpr std::chrono::nanoseconds kSpinMin{3'000};
+constexpr std::chrono::nanoseconds kSpinMax{50'000};
 thread_local Core* t_core = nullptr;
 }  // namespace
 
@@ -32,6 +38,7 @@ Core::Core(napi_env env, v8::Isolate* isolate)
   main->core = this;
   main->id = kMainId;
   main->bound = true;
+  main->spin = kSpinMin;
   current_ = main.get();
   carriers_.push_back(std::move(main));
 }
@@ -103,9 +110,14 @@ int32_t Core::Acquire() {
   return c->id;
 }
 
-void Core::HandOver(Carrier* target, Wake how) {
+bool Core::HandOver(Carrier* target, Wake how) {
   target->wake = how;
-  target->baton.Post();
+  return target->baton.Post();
+}
+
+void Core::Park(Carrier* self, bool partner_was_asleep) {
+  bool caught = self->baton.Wait(partner_was_asleep ? kSpinMin : self->spin);
+  self->spin = caught ? std::min(self->spin * 2, kSpinMax) : std::max(self->spin / 2, kSpinMin);
 }
 
 Wake Core::SwitchTo(int32_t target_id) {
@@ -121,8 +133,7 @@ Wake Core::SwitchTo(int32_t target_id) {
   isolate_->Exit();
   {
     v8::Unlocker unlocker(isolate_);
-    HandOver(target, how);
-    self->baton.Wait(kSpins);
+    Park(self, HandOver(target, how));
   }
   isolate_->Enter();
   if (async_context_.set != nullptr) async_context_.set(isolate_, async_context);
@@ -148,16 +159,18 @@ void Core::CarrierMain(void* arg) {
   auto* self = static_cast<Carrier*>(arg);
   t_core = self->core;
   self->stack_low = os::CurrentStackBounds().low;
+  self->spin = kSpinMin;
+  bool partner_was_asleep = true;
   for (;;) {
-    self->baton.Wait(kSpins);
-    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self)) return;
+    self->core->Park(self, partner_was_asleep);
+    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self, &partner_was_asleep)) return;
   }
 }
 
 // Runs one greenlet from its first switch to its end, then hands V8 to the greenlet
 // its boot function chose (the dead greenlet's parent). Returns whether the carrier
 // went back to the idle pool (otherwise its thread ends).
-bool Core::RunGreenlet(Carrier* self) {
+bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
   Carrier* next;
   Wake how = Wake::kResume;
   bool pooled;
@@ -182,7 +195,7 @@ bool Core::RunGreenlet(Carrier* self) {
     pooled = Retire(self);
     isolate_->Exit();
   }
-  HandOver(next, how);
+  *partner_was_asleep = HandOver(next, how);
   return pooled;
 }
 
@@ -246,8 +259,7 @@ void Core::Teardown() {
       isolate_->Exit();
       {
         v8::Unlocker unlocker(isolate_);
-        HandOver(c, Wake::kUnwind);
-        self->baton.Wait(kSpins);
+        Park(self, HandOver(c, Wake::kUnwind));
       }
       isolate_->Enter();
     }

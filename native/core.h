@@ -7,6 +7,7 @@
 #include <node_api.h>
 #include <v8.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -52,6 +53,8 @@ struct Carrier {
   uintptr_t stack_low = 0;  // filled in by the carrier thread itself
   bool bound = false;       // runs (or will run) a greenlet
   bool fresh = false;       // bound but not yet booted
+  // How long this thread spins before sleeping when it parks; adapts (see Core::Park).
+  std::chrono::nanoseconds spin{0};
 };
 
 class Core {
@@ -85,11 +88,13 @@ class Core {
 
  private:
   static void CarrierMain(void* arg);
-  bool RunGreenlet(Carrier* self);
+  bool RunGreenlet(Carrier* self, bool* partner_was_asleep);
   int32_t CallBoot();
   bool Retire(Carrier* self);
   void JoinExited();
-  void HandOver(Carrier* target, Wake how);
+  // Wakes `target` for `how`; returns true when it was asleep.
+  bool HandOver(Carrier* target, Wake how);
+  void Park(Carrier* self, bool partner_was_asleep);
 
   napi_env env_;
   v8::Isolate* isolate_;
