@@ -396,8 +396,9 @@ function addonInfo() {
     return null;
   }
 }
-const tendrilDirty = (git(['status', '--porcelain', '--', 'src', 'native']) || '') !== '';
-if (tendrilDirty) notes.push('src/ or native/ had uncommitted changes when this run ended: these figures are not those of the commit named above.');
+const uncommitted = (git(['status', '--porcelain', '--', 'src', 'native']) || '').split('\n').filter(Boolean).map((l) => l.slice(3));
+const tendrilDirty = uncommitted.length > 0;
+if (tendrilDirty) notes.push(`src/ or native/ had uncommitted changes when this run ended (${uncommitted.join(', ')}): the figures may not be those of the commit named above.`);
 const addonAtEnd = addonInfo();
 if (addonAtEnd && addonAtStart && addonAtEnd.sha256 !== addonAtStart.sha256) {
   notes.push(`build/Release/tendril.node was rebuilt during this run (${addonAtStart.sha256} → ${addonAtEnd.sha256}): rows measured before and after differ in build.`);
