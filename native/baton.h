@@ -24,7 +24,8 @@ class Baton {
   }
 
   // Returns once Post has been called, consuming it: spins for up to `spin`, then
-  // sleeps. Returns true when the post arrived while spinning.
+  // sleeps. Returns true when the post arrived within the spin (one noticed only after
+  // the deadline means this thread was descheduled while spinning: not a success).
   bool Wait(std::chrono::nanoseconds spin) {
     using Clock = std::chrono::steady_clock;
     const Clock::time_point deadline = Clock::now() + spin;
@@ -32,7 +33,8 @@ class Baton {
       for (int i = 0; i < kPausesPerClockRead; i++) {
         if (state_.load(std::memory_order_acquire) == kPosted) {
           state_.store(kIdle, std::memory_order_relaxed);
-          return true;
+          // Caught late means this thread was descheduled while spinning: no success.
+          return Clock::now() < deadline;
         }
         os::CpuRelax();
       }
