@@ -148,7 +148,7 @@ export function createBridge<S extends BridgeSchema = BridgeSchema>(
 export function exposeBridge<S extends BridgeSchema = BridgeSchema>(channels: BridgeChannels<S>, options: ExposeOptions = {}): Bridge<S> {
   const key = options.key ?? 'tendril';
   let { contextBridge, ipcRenderer } = options;
-  if (contextBridge === undefined || ipcRenderer === undefined) {
+  if ((contextBridge === undefined || ipcRenderer === undefined) && process.versions.electron !== undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const electron = require('electron') as { contextBridge?: ContextBridgeLike; ipcRenderer?: IpcRendererLike };
     contextBridge ??= electron.contextBridge;
