@@ -1,8 +1,8 @@
 // Channel<T>: values handed from anywhere (callbacks, greenlets) to greenlets that wait
 // for them; fromEvent() feeds one from an EventEmitter or EventTarget.
 import { GreenletError } from './errors';
-import { resume, suspend, Waiter } from './greenlet';
-import { assertCanWait, later, reportUnhandled } from './loop';
+import { assertCanWait, resume, suspend, Waiter } from './greenlet';
+import { later, reportUnhandled } from './loop';
 
 /**
  * Raised by `receive()` on a channel that is closed and drained, and by `send()` on a

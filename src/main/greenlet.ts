@@ -471,6 +471,19 @@ export class Waiter {
 }
 
 /**
+ * Throws GreenletError in the main greenlet (also inside an onMain() call): `what` would
+ * have to wait there, and the event loop that would wake it could never run.
+ */
+export function assertCanWait(what: string): void {
+  if (current === mainRecord || serving) {
+    throw new GreenletError(
+      `${what} cannot wait in the main greenlet: it runs the event loop, which would never ` +
+        'get the chance to wake it. Run the code in a greenlet: spawn(fn) or asyncify(fn)',
+    );
+  }
+}
+
+/**
  * Parks the current greenlet in `what` (for error messages) and gives control to the
  * main greenlet, whose pending switch() returns undefined. `arm` receives the Waiter
  * that resume() takes to wake it. A plain switch() to it meanwhile throws
@@ -479,12 +492,7 @@ export class Waiter {
  * event loop.
  */
 export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
-  if (current === mainRecord || serving) {
-    throw new GreenletError(
-      `${what} cannot wait in the main greenlet: it runs the event loop, which would never ` +
-        'get the chance to wake it. Run the code in a greenlet: spawn(fn) or asyncify(fn)',
-    );
-  }
+  assertCanWait(what);
   ensureCanSwitch();
   const self = current;
   const waiter = new Waiter(objectOf(self));

@@ -6,25 +6,11 @@
 // thread running the event loop): from a promise reaction, a timer, or a microtask queued
 // here. Promise reactions and microtasks only run on the main greenlet's thread: Node
 // drains the microtask queue from its own callback scopes, never on a carrier.
-import { GreenletError } from './errors';
-import { getCurrent, resume, suspend, Waiter } from './greenlet';
+import { assertCanWait, getCurrent, resume, suspend, Waiter } from './greenlet';
 
 /** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
 export function inMain(): boolean {
   return getCurrent().isMain;
-}
-
-/**
- * Throws GreenletError when called in the main greenlet: `what` would have to wait
- * there, and the event loop that would wake it could never run.
- */
-export function assertCanWait(what: string): void {
-  if (inMain()) {
-    throw new GreenletError(
-      `${what} cannot wait in the main greenlet: it runs the event loop, which would never ` +
-        'get the chance to wake it. Run the code in a greenlet: spawn(fn) or asyncify(fn)',
-    );
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 // spawn() and asyncify(): greenlets started from the event loop, as tasks that can be
 // joined (from greenlets), awaited (from async code) and killed.
 import { GreenletError, GreenletExit } from './errors';
-import { getCurrent, Greenlet } from './greenlet';
-import { assertCanWait, later, reportUnhandled, waitOn } from './loop';
+import { assertCanWait, getCurrent, Greenlet } from './greenlet';
+import { later, reportUnhandled, waitOn } from './loop';
 
 const enum State {
   Scheduled,

@@ -1,7 +1,7 @@
 // waitFor(), sleep() and blocking(): a greenlet waits for the event loop without
 // blocking it.
-import { suspend } from './greenlet';
-import { assertCanWait, waitOn, wake } from './loop';
+import { assertCanWait, suspend } from './greenlet';
+import { waitOn, wake } from './loop';
 
 /**
  * Waits for `promise` in the current greenlet while the event loop keeps running, and
