@@ -1,0 +1,202 @@
+// Torture: many greenlets switching at random under forced GCs and --stress-compaction
+// with every held object checked; errors through 200-deep greenlet chains; 100,000
+// greenlets created and finished with threads and memory back at baseline; teardown
+// while greenlets are parked, waiting on timers and promises, or inside finally blocks.
+// Each case runs test/fixtures/torture.js in a child process.
+//
+//   TENDRIL_TORTURE=long        nightly sizes (several minutes)
+//   TENDRIL_TORTURE_SEED=N      seed of the random switching (default 1; printed)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runFixture, v8HasFlag } from './helpers.mjs';
+
+const LONG = process.env.TENDRIL_TORTURE === 'long';
+const SEED = Number(process.env.TENDRIL_TORTURE_SEED ?? 1);
+const size = (normal, long) => (LONG ? long : normal);
+const MiB = 1024 * 1024;
+
+function torture(args, { flags = [], timeout = LONG ? 3_600_000 : 300_000 } = {}) {
+  const r = runFixture('torture.js', args.map(String), { execArgv: ['--expose-gc', ...flags], timeout });
+  assert.equal(r.signal, null, `torture ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
+  assert.equal(r.code, 0, `torture ${args.join(' ')} exited ${r.code}\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+// ---------------------------------------------------------------------------------------
+
+const random = [
+  // [greenlets, switches each, flags]
+  [size(1000, 3000), size(30, 100), ['--stress-compaction']],
+  ...(v8HasFlag('--conservative-stack-scanning') ? [[size(300, 1000), size(20, 60), ['--conservative-stack-scanning']]] : []),
+];
+for (const [n, per, flags] of random) {
+  const seeds = LONG ? [SEED, SEED + 1, SEED + 2] : [SEED];
+  for (const seed of seeds) {
+    test(`${n} greenlets switch at random (seed ${seed}) ${per} times each under ${flags.join(' ')} with forced GCs; every held object intact`, () => {
+      const r = torture(['random', n, per, seed, 250], { flags });
+      console.log(`# random seed ${seed}: ${r.switches} switches, ${r.checks} checks, ${r.gcs} forced GCs`);
+      assert.equal(r.checks, n * per); // every resume checked every held object
+      assert.equal(r.finished, n);
+      assert.ok(r.switches >= n * (per + 1), `${r.switches} switches`);
+      assert.ok(r.gcs >= Math.floor(r.switches / 250), `${r.gcs} GCs`);
+      assert.equal(r.greenlets, 0);
+      assert.equal(r.carriers, r.idleCarriers);
+      assert.equal(r.idleCarriers, 16);
+    });
+  }
+}
+
+test(`errors and exits through a chain of ${size(200, 500)} nested greenlets, ${size(10, 40)} rounds, under --stress-compaction`, () => {
+  const depth = size(200, 500);
+  const rounds = size(10, 40);
+  const r = torture(['chain', depth, rounds], { flags: ['--stress-compaction'] });
+  // A and C each run one finally per level per round
+  assert.deepEqual({ rounds: r.rounds, finallies: r.finallies, greenlets: r.greenlets }, { rounds, finallies: 2 * depth * rounds, greenlets: 0 });
+  assert.equal(r.carriers, r.idleCarriers);
+});
+
+// Tolerances for the churn (a leak of one carrier thread, one stack, or even 40 bytes of
+// JavaScript heap per greenlet shows far above them):
+//   threads (/proc/self/task)       exactly the baseline
+//   started greenlets / carriers    0 started; carriers = the 16 idle ones
+//   V8 heap used after GC           baseline + 2 MiB
+//   RSS outside V8's heap           baseline + 16 MiB  (RSS - heapTotal: native memory,
+//                                   thread stacks, malloc arenas)
+//   RSS                             baseline + 64 MiB  (V8 grows its young generation
+//                                   under this allocation rate and keeps the pages)
+// The baseline is taken after a 20,000-greenlet warm-up; the loop lets the event loop
+// turn every 1,000 greenlets, as any program that waits does (see the todo test below
+// for a loop that never lets it).
+const CHURN = size(100_000, 1_000_000);
+test(`${CHURN} greenlets created and finished: threads and memory back at baseline`, () => {
+  const r = torture(['churn', CHURN, 24, 1000, 20_000]);
+  const { before, after } = r;
+  console.log(
+    `# churn ${r.created} in ${r.ms} ms: threads ${before.threads} -> ${after.threads}, heap used ${(before.heap / MiB).toFixed(1)} -> ${(after.heap / MiB).toFixed(1)} MiB, ` +
+      `RSS ${(before.rss / MiB).toFixed(1)} -> ${(after.rss / MiB).toFixed(1)} MiB, RSS outside the V8 heap ${((before.rss - before.heapTotal) / MiB).toFixed(1)} -> ${((after.rss - after.heapTotal) / MiB).toFixed(1)} MiB`,
+  );
+  assert.ok(r.created >= CHURN);
+  assert.equal(after.threads, before.threads);
+  assert.deepEqual([after.greenlets, after.carriers, after.idleCarriers], [0, 16, 16]);
+  assert.ok(after.heap <= before.heap + 2 * MiB, `heap used grew ${((after.heap - before.heap) / MiB).toFixed(2)} MiB`);
+  assert.ok(after.rss - after.heapTotal <= before.rss - before.heapTotal + 16 * MiB, 'native memory grew');
+  assert.ok(after.rss <= before.rss + 64 * MiB, `RSS grew ${((after.rss - before.rss) / MiB).toFixed(1)} MiB`);
+});
+
+test(
+  '50000 greenlets created and finished without an event-loop turn: memory is released as they finish',
+  {
+    todo:
+      'BUG (reported): each finished greenlet keeps ~500 bytes (its FinalizationRegistry cell and record) until the ' +
+      'event loop turns; a synchronous loop of 1M greenlets held ~350 MiB. After the turn, the WeakMap/registry tables ' +
+      'keep their peak capacity (~4 MiB per 100,000 greenlets created between full GCs)',
+  },
+  () => {
+    const r = torture(['churn', 50_000, 24, 0, 20_000]);
+    const grew = (r.unsettled.heap - r.before.heap) / MiB;
+    const kept = (r.after.heap - r.before.heap) / MiB;
+    console.log(`# synchronous churn: heap +${grew.toFixed(1)} MiB before the event loop turned, +${kept.toFixed(1)} MiB after`);
+    assert.equal(r.after.threads, r.before.threads);
+    assert.ok(grew <= 8, `heap grew ${grew.toFixed(1)} MiB during a loop that never turned the event loop`);
+    assert.ok(kept <= 2, `heap kept ${kept.toFixed(1)} MiB after the event loop turned`);
+  },
+);
+
+// ---------------------------------------------------------------------------------------
+// Teardown. Every finally increments a counter; the exit listener prints it; lines
+// printed during the core's own teardown (after 'exit') use a synchronous write.
+
+function teardown(kind, how, count) {
+  const r = runFixture('torture.js', ['teardown', kind, how, ...(count === undefined ? [] : [String(count)])], { timeout: 60_000 });
+  return { ...r, lines: r.stdout.split('\n').filter((l) => l !== '') };
+}
+
+const codes = { natural: 0, exit: 7, throw: 1 };
+const N = size(200, 2000);
+
+for (const how of ['natural', 'exit', 'throw']) {
+  test(`${how === 'natural' ? 'natural exit' : how === 'exit' ? 'process.exit(7)' : 'an uncaught error in main'} with ${N} greenlets parked in nested finally blocks: every finally runs, code ${codes[how]}`, () => {
+    const r = teardown('parked', how, N);
+    assert.equal(r.signal, null, r.stderr);
+    assert.equal(r.code, codes[how], r.stderr);
+    assert.deepEqual(r.lines, [`parked ${N}`, `exit ${codes[how]} finallies ${2 * N}`]);
+    if (how === 'throw') assert.match(r.stderr, /Error: main fails/);
+    else assert.equal(r.stderr, '');
+  });
+}
+
+for (const how of ['exit', 'throw']) {
+  test(`${how === 'exit' ? 'process.exit(7)' : 'an uncaught error'} while ${size(99, 999)} tasks sleep or wait on promises and timers: every finally runs, code ${codes[how]}`, () => {
+    const n = size(99, 999);
+    const r = teardown('timers', how, n);
+    assert.equal(r.signal, null, r.stderr);
+    assert.equal(r.code, codes[how], r.stderr);
+    assert.deepEqual(r.lines, [`waiting ${n}`, `exit ${codes[how]} finallies ${n}`]);
+  });
+}
+
+test(`natural exit while ${N} tasks wait on promises that never settle: every finally runs, code 0`, () => {
+  const r = teardown('promises', 'natural', N);
+  assert.equal(r.signal, null, r.stderr);
+  assert.deepEqual([r.code, r.stderr], [0, '']);
+  assert.deepEqual(r.lines, [`waiting ${N}`, `exit 0 finallies ${N}`]);
+});
+
+for (const how of ['natural', 'exit', 'throw']) {
+  test(`${how}: the process ends while a greenlet is parked inside its own finally; the outer finally runs`, () => {
+    const r = teardown('mid-finally', how);
+    assert.equal(r.signal, null, r.stderr);
+    assert.equal(r.code, codes[how], r.stderr);
+    assert.deepEqual(r.lines, ['first: parked in finally', 'outer finally', `exit ${codes[how]} finallies 2`]);
+  });
+}
+
+// A finally that itself switches while the greenlet is killed at exit: the switch
+// succeeds during the 'exit' event, then the core's teardown resumes the greenlet
+// with GreenletExit('the environment is shutting down') there, and the finally completes.
+const finallySwitched = ['first: parked', 'finally switch: GreenletExit the environment is shutting down', 'finally completed'];
+test('natural exit: a finally that switches during exit gets GreenletExit at that switch and completes, code 0', () => {
+  const r = teardown('finally-switch', 'natural');
+  assert.equal(r.signal, null, r.stderr);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.lines, [finallySwitched[0], 'exit 0 finallies 1', ...finallySwitched.slice(1)]);
+});
+
+for (const how of ['exit', 'throw']) {
+  test(
+    `${how}: a finally that switches during exit gets an error there or completes, code ${codes[how]}`,
+    {
+      todo:
+        'BUG (reported): after process.exit() or an uncaught error the core\'s environment teardown never runs, so a ' +
+        'greenlet whose finally switched away during the \'exit\' event is abandoned midway (neither completes nor ' +
+        'gets an error); on a natural exit it completes',
+    },
+    () => {
+      const r = teardown('finally-switch', how);
+      assert.equal(r.signal, null, r.stderr);
+      assert.equal(r.code, codes[how], r.stderr);
+      assert.deepEqual(r.lines.filter((l) => !l.startsWith('exit ')), finallySwitched);
+    },
+  );
+}
+
+for (const how of ['natural', 'exit']) {
+  test(
+    `${how}: a finally that sleeps during exit gets an error there or completes, code ${codes[how]}`,
+    {
+      todo:
+        how === 'natural'
+          ? 'BUG (reported): SIGSEGV. The core\'s teardown resumes the sleeping finally with GreenletExit; sleep()\'s ' +
+            'own finally calls clearTimeout, and Node\'s timers binding is gone by then (crash in ' +
+            'node::timers::BindingData::SlowToggleTimerRef). Any timer call in JavaScript run by the teardown crashes'
+          : 'BUG (reported): as for switches, after process.exit() the sleeping finally is abandoned midway',
+    },
+    () => {
+      const r = teardown('finally-sleep', how);
+      assert.equal(r.signal, null, `died of ${r.signal}: ${r.stderr}`);
+      assert.equal(r.code, codes[how], r.stderr);
+      assert.equal(r.lines[0], 'waiting 1');
+      assert.match(r.lines.join('\n'), /finally sleep: (GreenletError|GreenletExit) .+\n(.*\n)?finally completed/);
+    },
+  );
+}
