@@ -203,6 +203,7 @@ const timeRows = [
   { id: 'ring', label: `ring of ${n(S.ring)} (per switch)`, case: 'ring', options: { n: S.ring }, impls: ALL, na: { generator: ASYMMETRIC, fibers: ASYMMETRIC } },
   { id: 'event', label: 'event dispatch round trip', case: 'event', options: {}, impls: ALL, na: { greenlet: NO_EVENT_LOOP } },
   { id: 'waitfor', label: 'waitFor(resolved promise)', case: 'waitfor', options: {}, impls: ALL, na: { greenlet: NO_EVENT_LOOP } },
+  { id: 'marshal', label: 'marshalled call through the ui proxy', case: 'marshal', options: {}, impls: ['tendril'] },
 ].filter(Boolean);
 
 const footprintSizes = [S.small, S.large].filter(Boolean);
@@ -378,7 +379,7 @@ function git(args) {
 }
 
 notes.push(
-  'The Electron-style `ui` proxy (tendril/electron) does not exist yet, so its marshalled-call row is not measured.',
+  'marshalled call: a method call through marshal() (the membrane behind tendril/electron\'s `ui`) from a greenlet, i.e. one onMain() round trip; tendril only.',
   'RSS/threads rows: VmRSS and the /proc/self/task count before and after parking n greenlets, in a fresh process each run (after forced GCs); ' +
     '“per greenlet” is the difference divided by n.',
 );

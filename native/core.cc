@@ -10,12 +10,15 @@ namespace {
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
 // A parked thread spins before it sleeps: a partner running on another CPU answers a
 // switch within a microsecond or two, and catching that saves a futex wake and a
-// context switch (~2-3 us). But a partner that was asleep, or that got woken onto this
-// thread's CPU, cannot answer until this thread stops spinning, so the spin adapts:
-// it doubles (up to kSpinMax) each time a handoff arrives while spinning, halves (down
-// to kSpinMin) each time it runs out, and stays at kSpinMin after waking a sleeper.
-constexpr std::chrono::nanoseconds kSpinMin{3'000};
-constexpr std::chrono::nanoseconds kSpinMax{50'000};
+// context switch (10-20 us to wake a sleeping thread on the VMs measured in
+// bench/NOTES.md). But a partner that got woken onto this thread's CPU cannot answer
+// until this thread stops spinning, so the spin adapts: it doubles (up to kSpinMax)
+// each time a handoff arrives within it and halves (down to kSpinMin) each time it runs
+// out. After waking a sleeping partner, which needs that long just to be scheduled, it
+// spins kSpinAfterWake. Values from the spin matrix in bench/NOTES.md.
+constexpr std::chrono::nanoseconds kSpinMin{8'000};
+constexpr std::chrono::nanoseconds kSpinMax{100'000};
+constexpr std::chrono::nanoseconds kSpinAfterWake{15'000};
 thread_local Core* t_core = nullptr;
 }  // namespace
 
@@ -116,7 +119,7 @@ bool Core::HandOver(Carrier* target, Wake how) {
 }
 
 void Core::Park(Carrier* self, bool partner_was_asleep) {
-  bool caught = self->baton.Wait(partner_was_asleep ? kSpinMin : self->spin);
+  bool caught = self->baton.Wait(partner_was_asleep ? kSpinAfterWake : self->spin);
   self->spin = caught ? std::min(self->spin * 2, kSpinMax) : std::max(self->spin / 2, kSpinMin);
 }
 

@@ -141,6 +141,23 @@ const cases = {
     );
   },
 
+  // A method call through marshal(), the membrane behind tendril/electron's `ui`, made
+  // from a greenlet: one onMain() round trip to the main thread (two switches). The
+  // target stands in for an Electron object (a window with a getter-style method).
+  async marshal(o) {
+    const { marshal } = require('tendril/electron');
+    const win = marshal({ title: 'demo', getTitle() { return this.title; } });
+    return m.measure(
+      (ops) =>
+        spawn(() => {
+          const t = m.now();
+          for (let i = 0; i < ops; i++) win.getTitle();
+          return m.since(t);
+        }).promise,
+      o,
+    );
+  },
+
   // RSS and threads added by n parked greenlets (this process is fresh).
   async footprint(o) {
     const before = m.snapshot();
