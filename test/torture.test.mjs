@@ -5,29 +5,33 @@
 // Each case runs test/fixtures/torture.js in a child process.
 //
 //   TENDRIL_TORTURE=long        nightly sizes (several minutes)
+//   TENDRIL_TORTURE=sanitize    smaller sizes, every case (scripts/sanitize.sh)
 //   TENDRIL_TORTURE_SEED=N      seed of the random switching (default 1; printed)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFixture, v8HasFlag } from './helpers.mjs';
 
 const LONG = process.env.TENDRIL_TORTURE === 'long';
+const SMALL = process.env.TENDRIL_TORTURE === 'sanitize';
 const SEED = Number(process.env.TENDRIL_TORTURE_SEED ?? 1);
-const size = (normal, long) => (LONG ? long : normal);
+const size = (normal, long, small = normal) => (LONG ? long : SMALL ? small : normal);
 const MiB = 1024 * 1024;
 
 function torture(args, { flags = [], timeout = LONG ? 3_600_000 : 300_000 } = {}) {
   const r = runFixture('torture.js', args.map(String), { execArgv: ['--expose-gc', ...flags], timeout });
   assert.equal(r.signal, null, `torture ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
   assert.equal(r.code, 0, `torture ${args.join(' ')} exited ${r.code}\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  const last = r.stdout.trim().split('\n').at(-1);
+  assert.match(last, /^\{.*\}$/, `torture ${args.join(' ')} printed no result\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(last);
 }
 
 // ---------------------------------------------------------------------------------------
 
 const random = [
   // [greenlets, switches each, flags]
-  [size(1000, 3000), size(30, 100), ['--stress-compaction']],
-  ...(v8HasFlag('--conservative-stack-scanning') ? [[size(300, 1000), size(20, 60), ['--conservative-stack-scanning']]] : []),
+  [size(1000, 3000, 200), size(30, 100, 10), ['--stress-compaction']],
+  ...(v8HasFlag('--conservative-stack-scanning') ? [[size(300, 1000, 100), size(20, 60, 10), ['--conservative-stack-scanning']]] : []),
 ];
 for (const [n, per, flags] of random) {
   const seeds = LONG ? [SEED, SEED + 1, SEED + 2] : [SEED];
@@ -46,9 +50,9 @@ for (const [n, per, flags] of random) {
   }
 }
 
-test(`errors and exits through a chain of ${size(200, 500)} nested greenlets, ${size(10, 40)} rounds, under --stress-compaction`, () => {
+test(`errors and exits through a chain of ${size(200, 500)} nested greenlets, ${size(10, 40, 2)} rounds, under --stress-compaction`, () => {
   const depth = size(200, 500);
-  const rounds = size(10, 40);
+  const rounds = size(10, 40, 2);
   const r = torture(['chain', depth, rounds], { flags: ['--stress-compaction'] });
   // A and C each run one finally per level per round
   assert.deepEqual({ rounds: r.rounds, finallies: r.finallies, greenlets: r.greenlets }, { rounds, finallies: 2 * depth * rounds, greenlets: 0 });
@@ -67,9 +71,9 @@ test(`errors and exits through a chain of ${size(200, 500)} nested greenlets, ${
 // The baseline is taken after a 20,000-greenlet warm-up; the loop lets the event loop
 // turn every 1,000 greenlets, as any program that waits does (see the todo test below
 // for a loop that never lets it).
-const CHURN = size(100_000, 1_000_000);
+const CHURN = size(100_000, 1_000_000, 20_000);
 test(`${CHURN} greenlets created and finished: threads and memory back at baseline`, () => {
-  const r = torture(['churn', CHURN, 24, 1000, 20_000]);
+  const r = torture(['churn', CHURN, 24, 1000, size(20_000, 20_000, 5_000)]);
   const { before, after } = r;
   console.log(
     `# churn ${r.created} in ${r.ms} ms: threads ${before.threads} -> ${after.threads}, heap used ${(before.heap / MiB).toFixed(1)} -> ${(after.heap / MiB).toFixed(1)} MiB, ` +
@@ -79,6 +83,7 @@ test(`${CHURN} greenlets created and finished: threads and memory back at baseli
   assert.equal(after.threads, before.threads);
   assert.deepEqual([after.greenlets, after.carriers, after.idleCarriers], [0, 16, 16]);
   assert.ok(after.heap <= before.heap + 2 * MiB, `heap used grew ${((after.heap - before.heap) / MiB).toFixed(2)} MiB`);
+  if (SMALL) return; // under AddressSanitizer freed memory sits in its quarantine: RSS says nothing
   assert.ok(after.rss - after.heapTotal <= before.rss - before.heapTotal + 16 * MiB, 'native memory grew');
   assert.ok(after.rss <= before.rss + 64 * MiB, `RSS grew ${((after.rss - before.rss) / MiB).toFixed(1)} MiB`);
 });
@@ -92,7 +97,7 @@ test(
       'keep their peak capacity (~4 MiB per 100,000 greenlets created between full GCs)',
   },
   () => {
-    const r = torture(['churn', 50_000, 24, 0, 20_000]);
+    const r = torture(['churn', size(50_000, 50_000, 10_000), 24, 0, size(20_000, 20_000, 5_000)]);
     const grew = (r.unsettled.heap - r.before.heap) / MiB;
     const kept = (r.after.heap - r.before.heap) / MiB;
     console.log(`# synchronous churn: heap +${grew.toFixed(1)} MiB before the event loop turned, +${kept.toFixed(1)} MiB after`);
@@ -112,7 +117,7 @@ function teardown(kind, how, count) {
 }
 
 const codes = { natural: 0, exit: 7, throw: 1 };
-const N = size(200, 2000);
+const N = size(200, 2000, 50);
 
 for (const how of ['natural', 'exit', 'throw']) {
   test(`${how === 'natural' ? 'natural exit' : how === 'exit' ? 'process.exit(7)' : 'an uncaught error in main'} with ${N} greenlets parked in nested finally blocks: every finally runs, code ${codes[how]}`, () => {
@@ -126,8 +131,8 @@ for (const how of ['natural', 'exit', 'throw']) {
 }
 
 for (const how of ['exit', 'throw']) {
-  test(`${how === 'exit' ? 'process.exit(7)' : 'an uncaught error'} while ${size(99, 999)} tasks sleep or wait on promises and timers: every finally runs, code ${codes[how]}`, () => {
-    const n = size(99, 999);
+  test(`${how === 'exit' ? 'process.exit(7)' : 'an uncaught error'} while ${size(99, 999, 30)} tasks sleep or wait on promises and timers: every finally runs, code ${codes[how]}`, () => {
+    const n = size(99, 999, 30);
     const r = teardown('timers', how, n);
     assert.equal(r.signal, null, r.stderr);
     assert.equal(r.code, codes[how], r.stderr);

@@ -10,6 +10,17 @@ import { generate, emitPython, emitJs, pythonPrelude, pythonDriver, jsPrelude, j
 
 const require = createRequire(import.meta.url);
 
+/** The environment for python3: without a sanitizer runtime preloaded for node
+ *  (scripts/sanitize.sh), which python-greenlet's C++ exceptions trip over. */
+function pythonEnv() {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  delete env.ASAN_OPTIONS;
+  delete env.UBSAN_OPTIONS;
+  delete env.TSAN_OPTIONS;
+  return env;
+}
+
 /** The tendril entry the JS programs import (the package this file belongs to). */
 export const TENDRIL_URL = pathToFileURL(require.resolve('tendril')).href;
 
@@ -21,7 +32,7 @@ export const TENDRIL_URL = pathToFileURL(require.resolve('tendril')).href;
 export function findPython() {
   const candidates = [process.env.TENDRIL_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
   for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import greenlet; print(greenlet.__version__)'], { encoding: 'utf8' });
+    const r = spawnSync(python, ['-c', 'import greenlet; print(greenlet.__version__)'], { encoding: 'utf8', env: pythonEnv() });
     if (r.status === 0) return { python, version: r.stdout.trim() };
   }
   return null;
@@ -50,9 +61,9 @@ function parse(stdout) {
   return { traces, begun, ended };
 }
 
-function run(cmd, args, { timeout, cwd }) {
+function run(cmd, args, { timeout, cwd, env = process.env }) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -90,7 +101,7 @@ async function runOnce(seeds, { python, nodeArgs = [], timeout = 60_000, dir, mu
   fs.writeFileSync(pyFile, py);
   fs.writeFileSync(jsFile, js);
   const [pr, jr] = await Promise.all([
-    run(python, [pyFile], { timeout, cwd: dir }),
+    run(python, [pyFile], { timeout, cwd: dir, env: pythonEnv() }),
     run(process.execPath, [...nodeArgs, jsFile], { timeout, cwd: dir }),
   ]);
   return { pr, jr, p: parse(pr.stdout), j: parse(jr.stdout) };
