@@ -151,9 +151,12 @@ void Core::SwitchFromJs() {
     mailbox_[1] = kRefusedBadTarget;
   } else {
     Wake wake = SwitchTo(target);
-    // The carrier that handed over was terminated (worker.terminate()): carry the
-    // termination on into this thread's JavaScript.
-    if (wake == Wake::kTerminate) isolate_->TerminateExecution();
+    // kTerminate: the carrier that handed over was terminated (worker.terminate()):
+    // carry the termination on into this thread's JavaScript. kUnwind: environment
+    // cleanup, where Node may already have freed what JavaScript would touch (timers):
+    // unwind this greenlet's stack without running any of it. Greenlets get
+    // GreenletExit, with their finally blocks, at the 'exit' event before this.
+    if (wake == Wake::kTerminate || wake == Wake::kUnwind) isolate_->TerminateExecution();
     mailbox_[1] = static_cast<int32_t>(wake);
   }
 }
@@ -252,8 +255,10 @@ void Core::Teardown() {
   // create a handle while an Unlocker archives the thread.
   napi_handle_scope scope;
   bool scoped = napi_open_handle_scope(env_, &scope) == napi_ok;
-  // A suspended greenlet is woken with kUnwind; the JS layer throws GreenletExit at
-  // its switch point, its finally blocks run, and its carrier hands back here.
+  // A greenlet still suspended here (it outlived the kills at the 'exit' event, or the
+  // worker was terminated) is woken with kUnwind: execution is terminated on its
+  // thread, V8 unwinds its stack without running JavaScript, and its carrier hands
+  // back here.
   for (size_t id = 1; id < carriers_.size(); id++) {
     while (carriers_[id] && carriers_[id]->bound && !carriers_[id]->fresh) {
       Carrier* c = carriers_[id].get();

@@ -22,7 +22,8 @@
 // | settrace() / settrace(undefined) | -                                                 | accepts: clears, returns previous |
 // | onMain(x)                        | undefined, 1, 'f', {}                             | TypeError onMain() takes a function|
 // | configure(x)                     | undefined, null                                   | TypeError (cannot read stackSize) |
-// | configure(x)                     | 42, 'x', {}                                       | accepts: no option, no change     |
+// | configure(x)                     | 42, 'x'                                           | TypeError (not an options object) |
+// | configure(x)                     | {}                                                | accepts: no option, no change     |
 // | configure({ stackSize })         | '1', -1, 0, 1.5, NaN, Infinity, 2**31, 1024, null | RangeError stackSize must be ...  |
 // | configure({ idleCarriers })      | -1, 0.5, NaN, 1e6, '3', null                      | RangeError idleCarriers must be ..|
 // | getCurrent(x), stats(x)          | any arguments                                     | accepts: ignored                  |
@@ -34,14 +35,14 @@
 // | Task (called without new)        | -                                                 | TypeError (class constructor)     |
 // | Task.prototype.kill/dead, Channel| this = {}                                         | TypeError private member          |
 // |   send/tryReceive/close          |                                                   |                                   |
-// | Task.prototype.join in a greenlet| this = {}                                         | TypeError (todo: returns undefined)|
+// | Task.prototype.join in a greenlet| this = {}                                         | TypeError                         |
 // | channel.send(v) after close()    | -                                                 | ChannelClosed                     |
 // | fromEvent(x, name)               | null, undefined, 42, {}, { on } without           | TypeError takes an EventEmitter   |
 // |                                  | removeListener                                    |   or an EventTarget               |
 // | fromEvent(eventTarget, name)     | Symbol, 42                                        | TypeError event name must be a    |
 // |                                  |                                                   |   string                          |
 // | fromEvent(emitter, 'x', null)    | -                                                 | TypeError (cannot read closeOn)   |
-// | fromEvent(emitter, name)         | undefined, 42                                     | accepts: listens to that key      |
+// | fromEvent(emitter, name)         | undefined, 42                                     | TypeError (not a string/symbol)   |
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
@@ -120,9 +121,10 @@ const rows = [
   ['settrace()', 'no argument', () => settrace(), { returns: null }],
   ['settrace(undefined)', '-', () => settrace(undefined), { returns: null }],
   ...[undefined, 1, 'f', {}].map((v) => ['onMain(x)', String(v), () => onMain(v), [TypeError, /^onMain\(\) takes a function, not /]]),
-  ['configure(x)', 'undefined', () => configure(), [TypeError, /stackSize/]],
-  ['configure(x)', 'null', () => configure(null), [TypeError, /stackSize/]],
-  ...[42, 'x', {}].map((v) => ['configure(x)', JSON.stringify(v), () => configure(v), { returns: undefined }]),
+  ['configure(x)', 'undefined', () => configure(), [TypeError, /options object, not undefined/]],
+  ['configure(x)', 'null', () => configure(null), [TypeError, /options object, not null/]],
+  ...[42, 'x'].map((v) => ['configure(x)', JSON.stringify(v), () => configure(v), [TypeError, /options object/]]),
+  ['configure(x)', '{}', () => configure({}), { returns: undefined }],
   ...['1', -1, 0, 1.5, NaN, Infinity, 2 ** 31, 1024, null].map((v) => ['configure({ stackSize })', String(v), () => configure({ stackSize: v }), STACK]),
   ...[-1, 0.5, NaN, 1e6, '3', null].map((v) => ['configure({ idleCarriers })', String(v), () => configure({ idleCarriers: v }), IDLE]),
   ['getCurrent(x)', '1, 2', () => getCurrent(1, 2) === main, { returns: true }],
@@ -149,10 +151,10 @@ const rows = [
   ['Channel.prototype.close', 'this {}', () => Channel.prototype.close.call({}), PRIVATE],
   ['channel.send(v)', 'after close()', () => { const c = new Channel(); c.close(); c.send(1); }, [ChannelClosed, /^send\(\) on a closed channel$/]],
   ...[null, undefined, 42, {}, { on() {} }].map((v, i) => ['fromEvent(x, name)', `bad source #${i}`, () => fromEvent(v, 'data'), FROM_EVENT]),
-  ...[Symbol('e'), 42].map((v) => ['fromEvent(eventTarget, name)', String(v), () => fromEvent(new EventTarget(), v), [TypeError, /^an EventTarget event name must be a string$/]]),
+  ['fromEvent(eventTarget, name)', 'Symbol(e)', () => fromEvent(new EventTarget(), Symbol('e')), [TypeError, /^an EventTarget event name must be a string$/]],
+  ['fromEvent(eventTarget, name)', '42', () => fromEvent(new EventTarget(), 42), [TypeError, /event name \(string or symbol\)/]],
   ['fromEvent(emitter, name, options)', 'null', () => fromEvent(new EventEmitter(), 'x', null), [TypeError, /closeOn/]],
-  ['fromEvent(emitter, name)', 'undefined', () => { const e = new EventEmitter(); const c = fromEvent(e, undefined); e.emit(undefined, 'v'); const r = c.tryReceive(); c.close(); return [r.ok, r.value, e.listenerCount(undefined)]; }, { returns: [true, 'v', 0] }],
-  ['fromEvent(emitter, name)', '42', () => { const e = new EventEmitter(); const c = fromEvent(e, 42); e.emit(42, 'n'); const r = c.tryReceive(); c.close(); return [r.ok, r.value, e.listenerCount(42)]; }, { returns: [true, 'n', 0] }],
+  ...[undefined, 42].map((v) => ['fromEvent(emitter, name)', String(v), () => fromEvent(new EventEmitter(), v), [TypeError, /event name/]]),
 ];
 
 test(`the misuse table: ${rows.length} calls with wrong types and values`, () => {
@@ -224,7 +226,7 @@ test('throw() with a value that is not an Error: it arrives as it is, also into 
   }
 });
 
-test('Task.prototype.join with a non-Task this in a greenlet is a TypeError', { todo: 'BUG (reported): returns undefined after an event-loop turn (join() has no brand check: waitOn(undefined))' }, async () => {
+test('Task.prototype.join with a non-Task this in a greenlet is a TypeError', async () => {
   const outcome = await spawn(() => {
     try {
       return ['returned', Task.prototype.join.call({})];

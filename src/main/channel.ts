@@ -243,6 +243,9 @@ export function fromEvent<T = unknown>(
   name: string | symbol,
   options: FromEventOptions = {},
 ): Channel<T> {
+  if (typeof name !== 'string' && typeof name !== 'symbol') {
+    throw new TypeError(`fromEvent() takes an event name (string or symbol), not ${name === null ? 'null' : typeof name}`);
+  }
   const closers = options.closeOn === undefined ? [] : Array.isArray(options.closeOn) ? [...options.closeOn] : [options.closeOn];
   const t = target as Partial<EventEmitterLike & EventTargetLike> | null;
   let listen: (event: string | symbol, listener: (...args: any[]) => void) => void;

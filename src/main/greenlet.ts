@@ -77,7 +77,7 @@ function recordOf(value: unknown, what: string): Record {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
   return typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`;
 }
@@ -96,7 +96,7 @@ function objectOf(record: Record): Greenlet {
 function adopt(object: Greenlet, record: Record): void {
   records.set(object, record);
   record.ref = new WeakRef(object);
-  orphans.register(object, record);
+  orphans.register(object, record, record);
 }
 
 function unpack(args: unknown[]): unknown {
@@ -180,13 +180,14 @@ function handOff(self: Record, carrier: number): void {
   let next = carrier;
   for (;;) {
     const wake = switchCarrier(next);
-    if (wake === Wake.Unwind) {
-      tearingDown = true;
+    // Environment cleanup or worker termination: the native side has terminated
+    // execution on this thread; the throw only starts the unwinding V8 takes over.
+    if (wake === Wake.Unwind || wake === Wake.Terminate) {
+      tearingDown ||= wake === Wake.Unwind;
       current = self;
       incoming = null;
-      throw new GreenletExit('the environment is shutting down');
+      throw new GreenletExit('execution terminated: the environment is shutting down');
     }
-    if (wake === Wake.Terminate) throw new GreenletError('execution terminated');
     const call = pendingCall;
     if (call === null) return;
     // Only the main thread is ever woken for a call: serve it, then hand back.
@@ -255,6 +256,8 @@ function boot(): number {
   self.entry = null;
   self.state = State.Dead;
   live.delete(self);
+  // Nothing to kill any more: free the registry cell now rather than after a GC.
+  orphans.unregister(self);
   if (tearingDown) return MAIN_CARRIER;
   // A GreenletExit that escapes run ends the greenlet quietly: it is its return value.
   if (result.failed && result.error instanceof GreenletExit) result = { failed: false, args: [result.error] };
@@ -300,10 +303,22 @@ const orphans = new FinalizationRegistry<Record>((record) => {
   }
 });
 
-/** At process or worker exit, every suspended greenlet is killed so its finally blocks run. */
+/** Rounds of kills at exit: a greenlet whose finally switches away or waits is killed
+ *  again, so its finally gets to finish; one that never lets go is left after these. */
+const EXIT_KILL_ROUNDS = 8;
+
+/**
+ * At process or worker exit ('exit' event), every suspended greenlet is killed,
+ * innermost first, so its finally blocks run while JavaScript still can. The native
+ * cleanup that follows (not reached after process.exit()) runs no JavaScript.
+ */
 function killSuspended(): void {
-  for (const record of [...live].reverse()) {
-    if (record.state === State.Active && record !== current && !tearingDown && !serving) kill(record);
+  for (let round = 0; round < EXIT_KILL_ROUNDS; round++) {
+    const suspended = [...live].reverse().filter((record) => record !== current);
+    if (suspended.length === 0 || tearingDown || serving) return;
+    for (const record of suspended) {
+      if (record.state === State.Active) kill(record);
+    }
   }
 }
 
@@ -533,6 +548,9 @@ const MIN_STACK = 512 * 1024;
 
 /** Tunes the carrier threads of this thread's greenlets. */
 export function configure(options: Options): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`configure() takes an options object, not ${describe(options)}`);
+  }
   const { stackSize = settings.stackSize, idleCarriers = settings.idleCarriers } = options;
   if (!Number.isSafeInteger(stackSize) || stackSize < MIN_STACK || stackSize > 2 ** 30) {
     throw new RangeError(`stackSize must be an integer from ${MIN_STACK} to ${2 ** 30} bytes, not ${String(stackSize)}`);

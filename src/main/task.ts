@@ -63,6 +63,9 @@ export class Task<T = unknown> {
    * `task.promise` instead. A task cannot join itself.
    */
   join(): Awaited<T> | GreenletExit {
+    if (!(typeof this === 'object' && this !== null && #state in this)) {
+      throw new TypeError('Task.prototype.join called on something that is not a Task');
+    }
     assertCanWait('Task.join()');
     if (getCurrent() === this.greenlet) {
       throw new GreenletError('a task cannot join itself: it would wait for its own end forever');
