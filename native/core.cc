@@ -169,8 +169,11 @@ void Core::CarrierMain(void* arg) {
   bool partner_was_asleep = true;
   for (;;) {
     self->core->Park(self, partner_was_asleep);
-    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self, &partner_was_asleep)) return;
+    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self, &partner_was_asleep)) break;
   }
+  // The isolate outlives this thread: drop V8's record of it (it would stay in the
+  // isolate's thread table for good). Done without the V8 lock, as V8 requires.
+  self->core->isolate_->DiscardThreadSpecificMetadata();
 }
 
 // Runs one greenlet from its first switch to its end, then hands V8 to the greenlet

@@ -24,6 +24,7 @@ const ALLOWED = new Map([
   ['_ZN2v87Isolate5EnterEv', 'v8::Isolate::Enter()'],
   ['_ZN2v87Isolate4ExitEv', 'v8::Isolate::Exit()'],
   ['_ZN2v87Isolate13SetStackLimitEm', 'v8::Isolate::SetStackLimit(unsigned long)'],
+  ['_ZN2v87Isolate29DiscardThreadSpecificMetadataEv', 'v8::Isolate::DiscardThreadSpecificMetadata()'],
   ['_ZN2v87Isolate18TerminateExecutionEv', 'v8::Isolate::TerminateExecution()'],
   ['_ZN2v87Isolate17GetCurrentContextEv', 'v8::Isolate::GetCurrentContext()'],
 ]);
