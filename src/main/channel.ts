@@ -284,8 +284,9 @@ export function fromEvent<T = unknown>(
 }
 
 /** A channel that stops listening to its event source when closed. */
-class EventChannel<T> extends Channel<T> {
+export class EventChannel<T> extends Channel<T> {
   #stop: (() => void) | null;
+  /** @internal made by fromEvent() and ipcChannel() */
   constructor(stop: () => void) {
     super();
     this.#stop = stop;

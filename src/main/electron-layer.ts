@@ -4,7 +4,7 @@
 //
 // Everything this layer does to Electron runs on the main greenlet's thread: either in
 // Electron's own callbacks (which it calls on the UI thread) or through onMain().
-import { Channel } from './channel';
+import { EventChannel } from './channel';
 import { GreenletExit } from './errors';
 import { onMain } from './greenlet';
 import { marshal, unmarshal } from './marshal';
@@ -62,20 +62,7 @@ export interface IpcMessage<E = unknown> {
  * A Channel fed by `ipcMain.on(name)`; `close()` removes the listener (values already
  * received are still delivered, then iteration ends).
  */
-export class IpcChannel<T = unknown> extends Channel<T> {
-  #stop: (() => void) | null;
-  /** @internal use ipcChannel() */
-  constructor(stop: () => void) {
-    super();
-    this.#stop = stop;
-  }
-  override close(): void {
-    const stop = this.#stop;
-    this.#stop = null;
-    super.close();
-    if (stop !== null) stop();
-  }
-}
+export class IpcChannel<T = unknown> extends EventChannel<T> {}
 
 export interface ElectronLayer<E extends ElectronLike, MainEvent = unknown, InvokeEvent = unknown> {
   /** The module, marshalled: every read, call and `new` runs on the main greenlet. */
