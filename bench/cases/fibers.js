@@ -45,38 +45,17 @@ const cases = {
       f.run();
       fs.push(f);
     }
-    let at = 0;
-    return m.measure(
-      (ops) => {
-        const t = m.now();
-        for (let i = 0; i < ops; i++) {
-          fs[at].run();
-          at = at + 1 === fs.length ? 0 : at + 1;
-        }
-        return m.since(t);
-      },
-      Object.assign({ units: 2, minOps: o.n }, o),
-    );
+    return m.roundRobin(fs.length, (i) => fs[i].run(), o);
   },
   // A fiber waiting in Fiber.yield(); the 'ping' listener resumes it with run(value).
   async event(o) {
     const em = new EventEmitter();
-    let pong = null;
-    em.on('pong', (v) => pong(v));
     const f = Fiber(() => {
       for (;;) em.emit('pong', Fiber.yield());
     });
     f.run();
     em.on('ping', (v) => f.run(v));
-    return m.measure(async (ops) => {
-      const t = m.now();
-      for (let i = 0; i < ops; i++) {
-        const p = new Promise((resolve) => (pong = resolve));
-        em.emit('ping', i);
-        await p;
-      }
-      return m.since(t);
-    }, o);
+    return m.pingPongEvents(em, o);
   },
   // The usual fibers wait: yield, and resume from the promise's reaction.
   async waitfor(o) {

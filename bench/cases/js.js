@@ -61,18 +61,7 @@ const asyncCases = {
   async rr(o) {
     const c = asyncParked(o.n);
     await Promise.resolve();
-    let at = 0;
-    return m.measure(
-      async (ops) => {
-        const t = m.now();
-        for (let i = 0; i < ops; i++) {
-          await c.visit(at);
-          at = at + 1 === o.n ? 0 : at + 1;
-        }
-        return m.since(t);
-      },
-      Object.assign({ units: 2, minOps: o.n }, o),
-    );
+    return m.roundRobin(o.n, (i) => c.visit(i), o, { awaitEach: true });
   },
   async ring(o) {
     const n = o.n;
@@ -107,8 +96,6 @@ const asyncCases = {
   },
   async event(o) {
     const em = new EventEmitter();
-    let pong = null;
-    em.on('pong', (v) => pong(v));
     const ac = new AbortController();
     const consumer = (async () => {
       try {
@@ -117,15 +104,7 @@ const asyncCases = {
         if (e.name !== 'AbortError') throw e;
       }
     })();
-    const r = await m.measure(async (ops) => {
-      const t = m.now();
-      for (let i = 0; i < ops; i++) {
-        const p = new Promise((resolve) => (pong = resolve));
-        em.emit('ping', i);
-        await p;
-      }
-      return m.since(t);
-    }, o);
+    const r = await m.pingPongEvents(em, o);
     ac.abort();
     await consumer;
     return r;
@@ -190,38 +169,17 @@ const generatorCases = {
       g.next();
       gs.push(g);
     }
-    let at = 0;
-    return m.measure(
-      (ops) => {
-        const t = m.now();
-        for (let i = 0; i < ops; i++) {
-          gs[at].next();
-          at = at + 1 === gs.length ? 0 : at + 1;
-        }
-        return m.since(t);
-      },
-      Object.assign({ units: 2, minOps: o.n }, o),
-    );
+    return m.roundRobin(gs.length, (i) => gs[i].next(), o);
   },
   // A generator waiting for events: the listener resumes it with next(value).
   async event(o) {
     const em = new EventEmitter();
-    let pong = null;
-    em.on('pong', (v) => pong(v));
     const g = (function* () {
       for (;;) em.emit('pong', yield);
     })();
     g.next();
     em.on('ping', (v) => g.next(v));
-    return m.measure(async (ops) => {
-      const t = m.now();
-      for (let i = 0; i < ops; i++) {
-        const p = new Promise((resolve) => (pong = resolve));
-        em.emit('ping', i);
-        await p;
-      }
-      return m.since(t);
-    }, o);
+    return m.pingPongEvents(em, o);
   },
   // co-style: a driver resumes the generator with each yielded promise's value.
   async waitfor(o) {

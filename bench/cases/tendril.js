@@ -55,18 +55,7 @@ const cases = {
       g.switch();
       gs.push(g);
     }
-    let at = 0;
-    const r = await m.measure(
-      (ops) => {
-        const t = m.now();
-        for (let i = 0; i < ops; i++) {
-          gs[at].switch();
-          at = at + 1 === gs.length ? 0 : at + 1;
-        }
-        return m.since(t);
-      },
-      Object.assign({ units: 2, minOps: o.n }, o),
-    );
+    const r = await m.roundRobin(gs.length, (i) => gs[i].switch(), o);
     r.stats = stats();
     return r;
   },
@@ -109,20 +98,10 @@ const cases = {
   async event(o) {
     const em = new EventEmitter();
     const pings = fromEvent(em, 'ping');
-    let pong = null;
-    em.on('pong', (v) => pong(v));
     const task = spawn(() => {
       for (const v of pings) em.emit('pong', v);
     });
-    const r = await m.measure(async (ops) => {
-      const t = m.now();
-      for (let i = 0; i < ops; i++) {
-        const p = new Promise((resolve) => (pong = resolve));
-        em.emit('ping', i);
-        await p;
-      }
-      return m.since(t);
-    }, o);
+    const r = await m.pingPongEvents(em, o);
     pings.close();
     await task.promise;
     return r;

@@ -117,6 +117,48 @@ function progress(n) {
   process.stdout.write('PROGRESS ' + n + '\n');
 }
 
+/**
+ * Round-robin: visits `n` parked coroutines in turn (`visit(i)` resumes the i-th, which
+ * comes straight back). Per switch: a visit is 2. With `awaitEach`, each visit's promise
+ * is awaited (async functions); otherwise the loop stays synchronous, so it adds nothing
+ * to the nanosecond-scale rows.
+ */
+function roundRobin(n, visit, options, { awaitEach = false } = {}) {
+  let at = 0;
+  const next = () => (at = at + 1 === n ? 0 : at + 1);
+  const opts = Object.assign({ units: 2, minOps: n }, options);
+  if (awaitEach) {
+    return measure(async (ops) => {
+      const t = now();
+      for (let i = 0; i < ops; i++, next()) await visit(at);
+      return since(t);
+    }, opts);
+  }
+  return measure((ops) => {
+    const t = now();
+    for (let i = 0; i < ops; i++, next()) visit(at);
+    return since(t);
+  }, opts);
+}
+
+/**
+ * Event dispatch: emits 'ping' on `em` and awaits the 'pong' that whatever listens
+ * (a greenlet, a fiber, a generator, an async iterator) emits back. Per round trip.
+ */
+function pingPongEvents(em, options) {
+  let pong = null;
+  em.on('pong', (v) => pong(v));
+  return measure(async (ops) => {
+    const t = now();
+    for (let i = 0; i < ops; i++) {
+      const p = new Promise((resolve) => (pong = resolve));
+      em.emit('ping', i);
+      await p;
+    }
+    return since(t);
+  }, options);
+}
+
 /** argv: <impl> <case> <json options> */
 function parseArgs(argv) {
   return { impl: argv[2], name: argv[3], options: JSON.parse(argv[4] || '{}') };
@@ -126,6 +168,8 @@ module.exports = {
   now,
   since,
   measure,
+  roundRobin,
+  pingPongEvents,
   rssBytes,
   threadCount,
   mapCount,
