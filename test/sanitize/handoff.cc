@@ -11,6 +11,7 @@
 //   ring: RING threads pass a token around LAPS times; then every thread is joined.
 //   handoff ROUNDS RING LAPS race   also writes plain memory from two threads with no
 //   handoff between them: the tools must report it (scripts/sanitize.sh's self-check).
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -106,10 +107,19 @@ void RingMember(void* arg) {
   }
 }
 
-long g_racy = 0;
-void Racer(void*) {
-  for (int i = 0; i < 1000; i++) g_racy++;
+// The control's race must happen every run: both threads meet at a relaxed-atomic
+// barrier (no happens-before edge for the tools), then both read-modify-write plain
+// memory. Before this, the optimiser folded each loop into one store and a racer that
+// ran before or after the main loop sometimes went unreported.
+volatile long g_racy = 0;
+std::atomic<int> g_arrived{0};
+void MeetAndRace() {
+  g_arrived.fetch_add(1, std::memory_order_relaxed);
+  while (g_arrived.load(std::memory_order_relaxed) < 2) {
+  }
+  for (int i = 0; i < 10000; i++) g_racy = g_racy + 1;
 }
+void Racer(void*) { MeetAndRace(); }
 
 }  // namespace
 
@@ -120,7 +130,7 @@ int main(int argc, char** argv) {
   if (argc > 4 && std::string(argv[4]) == "race") {
     os::Thread racer;
     if (os::StartThread(kStack, Racer, nullptr, &racer) != 0) return 2;
-    for (int i = 0; i < 1000; i++) g_racy++;
+    MeetAndRace();
     os::JoinThread(racer);
     std::printf("raced: %ld\n", g_racy);
   }
