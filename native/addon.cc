@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core.h"
-#include "platform.h"
+#include "v8_api.h"
 
 namespace tendril {
 namespace {
@@ -70,35 +70,7 @@ Napi::Value Acquire(const Napi::CallbackInfo& info) {
 // and returns nothing, so it never touches FunctionCallbackInfo, whose layout differs
 // between V8 versions: JavaScript passes the target and reads the outcome through the
 // shared mailbox.
-void RawSwitch(const v8::FunctionCallbackInfo<v8::Value>&) { Core::ForThisThread()->SwitchFromJs(); }
-
-// v8::Function::New is resolved at load time: its data parameter is Local<Value> up to
-// V8 13 and Local<Data> from V8 14 (Node 26), one pointer either way, but the two
-// spellings mangle differently and a binary links against one.
-using FunctionNew = v8::MaybeLocal<v8::Function> (*)(v8::Local<v8::Context>, v8::FunctionCallback,
-                                                     void* data, int length,
-                                                     v8::ConstructorBehavior,
-                                                     v8::SideEffectType);
-constexpr const char* kFunctionNewSymbols[] = {
-    "_ZN2v88Function3NewENS_5LocalINS_7ContextEEEPFvRKNS_20FunctionCallbackInfoINS_5ValueEEEENS1_IS5_EEiNS_19ConstructorBehaviorENS_14SideEffectTypeE",
-    "_ZN2v88Function3NewENS_5LocalINS_7ContextEEEPFvRKNS_20FunctionCallbackInfoINS_5ValueEEEENS1_INS_4DataEEEiNS_19ConstructorBehaviorENS_14SideEffectTypeE",
-};
-
-napi_value NewRawSwitch(v8::Isolate* isolate) {
-  for (const char* symbol : kFunctionNewSymbols) {
-    auto function_new = reinterpret_cast<FunctionNew>(os::FindHostSymbol(symbol));
-    if (function_new == nullptr) continue;
-    v8::Local<v8::Function> fn;
-    if (!function_new(isolate->GetCurrentContext(), RawSwitch, nullptr, 0,
-                      v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect)
-             .ToLocal(&fn)) {
-      return nullptr;
-    }
-    // A napi_value is the address of a V8 handle slot, as v8::Local holds it.
-    return reinterpret_cast<napi_value>(*fn);
-  }
-  return nullptr;
-}
+void RawSwitch(const void*) { Core::ForThisThread()->SwitchFromJs(); }
 
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -116,14 +88,20 @@ void Cleanup(void* data) { static_cast<Core*>(data)->Teardown(); }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace tendril;
-  auto* core = new Core(env, v8::Isolate::GetCurrent());
+  std::string missing = v8api::Load();
+  if (!missing.empty()) {
+    Napi::Error::New(env, "tendril: " + missing).ThrowAsJavaScriptException();
+    return exports;
+  }
+  v8api::Isolate* isolate = v8api::CurrentIsolate();
+  auto* core = new Core(env, isolate);
   env.SetInstanceData<Core>(core);
   napi_add_env_cleanup_hook(env, Cleanup, core);
   exports.Set("configure", Napi::Function::New(env, Configure, "configure"));
   exports.Set("acquire", Napi::Function::New(env, Acquire, "acquire"));
-  napi_value raw_switch = NewRawSwitch(v8::Isolate::GetCurrent());
+  napi_value raw_switch = v8api::NewFunction(isolate, RawSwitch);
   if (raw_switch == nullptr) {
-    Napi::Error::New(env, "tendril: this runtime exports no usable v8::Function::New")
+    Napi::Error::New(env, "tendril: v8::Function::New failed to make the switch function")
         .ThrowAsJavaScriptException();
     return exports;
   }
@@ -132,6 +110,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   core->set_mailbox(static_cast<int32_t*>(mailbox.Data()));
   exports.Set("mailbox", Napi::Int32Array::New(env, 2, mailbox, 0));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("asyncContextPerGreenlet", Napi::Boolean::New(env, v8api::HasContinuationData()));
   return exports;
 }
 

@@ -24,18 +24,7 @@ thread_local Core* t_core = nullptr;
 
 Core* Core::ForThisThread() { return t_core; }
 
-AsyncContextAccess AsyncContextAccess::Resolve() {
-  AsyncContextAccess access;
-  access.get = reinterpret_cast<decltype(access.get)>(
-      os::FindHostSymbol("_ZN2v87Isolate36GetContinuationPreservedEmbedderDataEv"));
-  access.set = reinterpret_cast<decltype(access.set)>(os::FindHostSymbol(
-      "_ZN2v87Isolate36SetContinuationPreservedEmbedderDataENS_5LocalINS_5ValueEEE"));
-  if (access.get == nullptr || access.set == nullptr) access = AsyncContextAccess{};
-  return access;
-}
-
-Core::Core(napi_env env, v8::Isolate* isolate)
-    : env_(env), isolate_(isolate), async_context_(AsyncContextAccess::Resolve()) {
+Core::Core(napi_env env, v8api::Isolate* isolate) : env_(env), isolate_(isolate) {
   t_core = this;
   auto main = std::make_unique<Carrier>();
   main->core = this;
@@ -129,17 +118,17 @@ Wake Core::SwitchTo(int32_t target_id) {
   Wake how = target->fresh ? Wake::kBoot : Wake::kResume;
   target->fresh = false;
   current_ = target;
-  v8::Local<v8::Value> async_context;
-  if (async_context_.get != nullptr) async_context = async_context_.get(isolate_);
+  // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
+  v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
-  isolate_->Exit();
+  v8api::Exit(isolate_);
   {
-    v8::Unlocker unlocker(isolate_);
+    v8api::Unlocker unlocker(isolate_);
     Park(self, HandOver(target, how));
   }
-  isolate_->Enter();
-  if (async_context_.set != nullptr) async_context_.set(isolate_, async_context);
+  v8api::Enter(isolate_);
+  if (async_context_) v8api::SetContinuationData(isolate_, async_context);
   return self->wake;
 }
 
@@ -156,7 +145,7 @@ void Core::SwitchFromJs() {
     // cleanup, where Node may already have freed what JavaScript would touch (timers):
     // unwind this greenlet's stack without running any of it. Greenlets get
     // GreenletExit, with their finally blocks, at the 'exit' event before this.
-    if (wake == Wake::kTerminate || wake == Wake::kUnwind) isolate_->TerminateExecution();
+    if (wake == Wake::kTerminate || wake == Wake::kUnwind) v8api::TerminateExecution(isolate_);
     mailbox_[1] = static_cast<int32_t>(wake);
   }
 }
@@ -173,7 +162,7 @@ void Core::CarrierMain(void* arg) {
   }
   // The isolate outlives this thread: drop V8's record of it (it would stay in the
   // isolate's thread table for good). Done without the V8 lock, as V8 requires.
-  self->core->isolate_->DiscardThreadSpecificMetadata();
+  v8api::DiscardThreadSpecificMetadata(self->core->isolate_);
 }
 
 // Runs one greenlet from its first switch to its end, then hands V8 to the greenlet
@@ -184,9 +173,9 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
   Wake how = Wake::kResume;
   bool pooled;
   {
-    v8::Locker locker(isolate_);
-    isolate_->Enter();
-    isolate_->SetStackLimit(self->stack_low + kNativeStackReserve);
+    v8api::Locker locker(isolate_);
+    v8api::Enter(isolate_);
+    v8api::SetStackLimit(isolate_, self->stack_low + kNativeStackReserve);
     int32_t target = CallBoot();
     if (target < 0 || tearing_down_ || !IsValidTarget(target) ||
         carriers_[target].get() == self) {
@@ -202,7 +191,7 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
     }
     current_ = next;
     pooled = Retire(self);
-    isolate_->Exit();
+    v8api::Exit(isolate_);
   }
   *partner_was_asleep = HandOver(next, how);
   return pooled;
@@ -267,12 +256,12 @@ void Core::Teardown() {
       Carrier* c = carriers_[id].get();
       Carrier* self = current_;
       current_ = c;
-      isolate_->Exit();
+      v8api::Exit(isolate_);
       {
-        v8::Unlocker unlocker(isolate_);
+        v8api::Unlocker unlocker(isolate_);
         Park(self, HandOver(c, Wake::kUnwind));
       }
-      isolate_->Enter();
+      v8api::Enter(isolate_);
     }
   }
   for (auto& c : carriers_) {

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <node_api.h>
-#include <v8.h>
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +13,7 @@
 
 #include "baton.h"
 #include "platform.h"
+#include "v8_api.h"
 
 namespace tendril {
 
@@ -32,18 +32,6 @@ enum class Wake : int32_t {
 
 class Core;
 
-// V8's continuation-preserved embedder data is where AsyncLocalStorage keeps its
-// context on Node 24+ (AsyncContextFrame). It is per isolate, not per thread, so a
-// switch saves it for the greenlet that parks and restores it when that one resumes.
-// Resolved at load time; absent (nullptr) on Node 20, whose AsyncLocalStorage does not
-// use it. Called as free functions taking `this` first: the Itanium C++ ABI (Linux,
-// macOS) passes and returns these exactly like the member functions.
-struct AsyncContextAccess {
-  v8::Local<v8::Value> (*get)(v8::Isolate*) = nullptr;
-  void (*set)(v8::Isolate*, v8::Local<v8::Value>) = nullptr;
-  static AsyncContextAccess Resolve();
-};
-
 struct Carrier {
   Core* core = nullptr;
   int32_t id = 0;
@@ -61,7 +49,7 @@ class Core {
  public:
   static constexpr int32_t kMainId = 0;
 
-  Core(napi_env env, v8::Isolate* isolate);
+  Core(napi_env env, v8api::Isolate* isolate);
   ~Core();
 
   void Configure(napi_ref boot, napi_ref error_class, size_t stack_size, size_t max_idle);
@@ -97,8 +85,8 @@ class Core {
   void Park(Carrier* self, bool partner_was_asleep);
 
   napi_env env_;
-  v8::Isolate* isolate_;
-  AsyncContextAccess async_context_;
+  v8api::Isolate* isolate_;
+  const bool async_context_ = v8api::HasContinuationData();
   napi_ref boot_ = nullptr;
   napi_ref error_class_ = nullptr;
   int32_t* mailbox_ = nullptr;

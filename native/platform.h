@@ -1,6 +1,7 @@
 // The OS-specific pieces of the switching core: threads with a chosen stack size,
-// the bounds of the calling thread's stack, and park/wake on a 32-bit word.
-// platform_linux.cc implements them; another OS is one more file behind this header.
+// the bounds of the calling thread's stack, park/wake on a 32-bit word, and symbols of
+// the host process. platform_posix.cc (with platform_linux.cc or platform_mac.cc) and
+// platform_win.cc implement them.
 #pragma once
 
 #include <atomic>
@@ -13,8 +14,8 @@ struct Thread {
   uintptr_t handle = 0;
 };
 
-// Starts entry(arg) on a new thread whose stack is `stack_size` bytes.
-// Returns 0 or an errno-style code (EAGAIN when a thread or memory limit is hit).
+// Starts entry(arg) on a new thread whose stack is `stack_size` bytes (rounded up to
+// whole pages). Returns 0 or an errno code (EAGAIN when a thread or memory limit is hit).
 int StartThread(size_t stack_size, void (*entry)(void*), void* arg, Thread* out);
 void JoinThread(Thread thread);
 
@@ -28,6 +29,7 @@ StackBounds CurrentStackBounds();
 // Sleeps while *word == expected (may return spuriously); Wake wakes one sleeper.
 void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);
 void WakeWord(std::atomic<uint32_t>* word);
+// Tells the CPU this thread is spinning (x86 pause, arm64 yield).
 void CpuRelax();
 
 // Address of a symbol the host process (node, electron) exports, or nullptr.

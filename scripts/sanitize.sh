@@ -15,7 +15,7 @@
 #    first proves TSan is live inside node: an instrumented library with a deliberate
 #    race, preloaded, must be reported.
 # 3. ThreadSanitizer, helgrind and drd on the handoff alone: test/sanitize/handoff.cc runs
-#    native/baton.h + native/platform_linux.cc (spin, then futex: what every switch goes
+#    native/baton.h + native/platform_posix.cc and platform_linux.cc (spin, then futex: what every switch goes
 #    through) as a ping-pong and a ring of threads, each with a deliberate-race control
 #    that the tool must report.
 # Exits non-zero on any report or failed test; prints one summary line per run.
@@ -168,7 +168,7 @@ fi
 # ---------------------------------------------------------------- 3. the handoff alone
 harness=test/sanitize/handoff.cc
 if [ "$mode" = full ]; then set -- 200000 1000 200; else set -- 20000 200 20; fi
-g++ -std=c++17 -O1 -g -fsanitize=thread -Inative "$harness" native/platform_linux.cc -o "$out/handoff-tsan" -lpthread
+g++ -std=c++20 -O1 -g -fsanitize=thread -Inative "$harness" native/platform_posix.cc native/platform_linux.cc -o "$out/handoff-tsan" -lpthread
 rc=0
 TSAN_OPTIONS="halt_on_error=1:exitcode=88" "$out/handoff-tsan" "$@" >"$out/handoff-tsan.log" 2>&1 || rc=$?
 control=0
@@ -183,7 +183,7 @@ if command -v valgrind >/dev/null; then
   if [ "$mode" = full ]; then set -- 20000 100 20; else set -- 2000 50 4; fi
   for tool in helgrind drd; do
     define=TENDRIL_$(echo "$tool" | tr '[:lower:]' '[:upper:]')
-    g++ -std=c++17 -O1 -g -D"$define" -Inative "$harness" native/platform_linux.cc -o "$out/handoff-$tool" -lpthread
+    g++ -std=c++20 -O1 -g -D"$define" -Inative "$harness" native/platform_posix.cc native/platform_linux.cc -o "$out/handoff-$tool" -lpthread
     rc=0
     valgrind --tool="$tool" --error-exitcode=89 "$out/handoff-$tool" "$@" >"$out/$tool.log" 2>&1 || rc=$?
     control=0

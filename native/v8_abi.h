@@ -1,0 +1,50 @@
+// How one C++ ABI spells and calls the V8 functions v8_api.cc uses:
+// v8_abi_itanium.cc (Linux, macOS) and v8_abi_msvc.cc (Windows). Both ABIs pass `this`
+// as the first argument and return pointers and void alike; they differ in names and
+// in how a function returns a v8::Local (a class holding one pointer), so the calls
+// that return one are made here.
+#pragma once
+
+namespace tendril::v8abi {
+
+enum Symbol {
+  kLockerInitialize,
+  kLockerDestroy,
+  kUnlockerInitialize,
+  kUnlockerDestroy,
+  kIsolateGetCurrent,
+  kIsolateEnter,
+  kIsolateExit,
+  kIsolateSetStackLimit,
+  kIsolateTerminateExecution,
+  kIsolateDiscardThreadSpecificMetadata,
+  kIsolateGetCurrentContext,
+  kFunctionNew,
+  kGetContinuationData,
+  kSetContinuationData,
+  kSymbolCount
+};
+
+constexpr int kMaxSpellings = 2;
+
+struct Entry {
+  const char* what;  // the C++ declaration, for error messages
+  // Mangled names, newest V8 first; unused slots are nullptr.
+  const char* spellings[kMaxSpellings];
+};
+
+// The first symbol that may be missing: V8 11 (Node 20) has no isolate-wide
+// continuation data, and its AsyncLocalStorage does not need it.
+constexpr int kFirstOptional = kGetContinuationData;
+
+extern const Entry kEntries[kSymbolCount];
+
+// Isolate::GetCurrentContext(), a member returning Local<Context>.
+void* GetCurrentContext(void* fn, void* isolate);
+// Isolate::GetContinuationPreservedEmbedderData[V2](), a member returning Local<Value|Data>.
+void* GetContinuationData(void* fn, void* isolate);
+// Function::New(context, callback, data = {}, length = 0, kThrow, kHasSideEffect), a
+// static member returning MaybeLocal<Function>.
+void* FunctionNew(void* fn, void* context, void (*callback)(const void*));
+
+}  // namespace tendril::v8abi

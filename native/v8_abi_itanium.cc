@@ -1,0 +1,52 @@
+// V8's C++ API as the Itanium C++ ABI (Linux, macOS; x64 and arm64) spells and calls it.
+// A v8::Local is trivially copyable and one pointer wide, so functions return it in a
+// register, exactly as they return a pointer.
+#include "v8_abi.h"
+
+namespace tendril::v8abi {
+
+const Entry kEntries[kSymbolCount] = {
+    {"v8::Locker::Initialize(v8::Isolate*)", {"_ZN2v86Locker10InitializeEPNS_7IsolateE"}},
+    {"v8::Locker::~Locker()", {"_ZN2v86LockerD1Ev"}},
+    {"v8::Unlocker::Initialize(v8::Isolate*)", {"_ZN2v88Unlocker10InitializeEPNS_7IsolateE"}},
+    {"v8::Unlocker::~Unlocker()", {"_ZN2v88UnlockerD1Ev"}},
+    {"v8::Isolate::GetCurrent()", {"_ZN2v87Isolate10GetCurrentEv"}},
+    {"v8::Isolate::Enter()", {"_ZN2v87Isolate5EnterEv"}},
+    {"v8::Isolate::Exit()", {"_ZN2v87Isolate4ExitEv"}},
+    {"v8::Isolate::SetStackLimit(uintptr_t)", {"_ZN2v87Isolate13SetStackLimitEm"}},
+    {"v8::Isolate::TerminateExecution()", {"_ZN2v87Isolate18TerminateExecutionEv"}},
+    {"v8::Isolate::DiscardThreadSpecificMetadata()",
+     {"_ZN2v87Isolate29DiscardThreadSpecificMetadataEv"}},
+    {"v8::Isolate::GetCurrentContext()", {"_ZN2v87Isolate17GetCurrentContextEv"}},
+    // The data parameter is Local<Data> from V8 14 (Node 26), Local<Value> before.
+    {"v8::Function::New(Local<Context>, FunctionCallback, Local<Data|Value>, int, "
+     "ConstructorBehavior, SideEffectType)",
+     {"_ZN2v88Function3NewENS_5LocalINS_7ContextEEEPFvRKNS_20FunctionCallbackInfoINS_"
+      "5ValueEEEENS1_INS_4DataEEEiNS_19ConstructorBehaviorENS_14SideEffectTypeE",
+      "_ZN2v88Function3NewENS_5LocalINS_7ContextEEEPFvRKNS_20FunctionCallbackInfoINS_"
+      "5ValueEEEENS1_IS5_EEiNS_19ConstructorBehaviorENS_14SideEffectTypeE"}},
+    // V2 (V8 14) takes and returns Local<Data>; the first spelling is deprecated there.
+    {"v8::Isolate::GetContinuationPreservedEmbedderData[V2]()",
+     {"_ZN2v87Isolate38GetContinuationPreservedEmbedderDataV2Ev",
+      "_ZN2v87Isolate36GetContinuationPreservedEmbedderDataEv"}},
+    {"v8::Isolate::SetContinuationPreservedEmbedderData[V2](Local<Data|Value>)",
+     {"_ZN2v87Isolate38SetContinuationPreservedEmbedderDataV2ENS_5LocalINS_4DataEEE",
+      "_ZN2v87Isolate36SetContinuationPreservedEmbedderDataENS_5LocalINS_5ValueEEE"}},
+};
+
+void* GetCurrentContext(void* fn, void* isolate) {
+  return reinterpret_cast<void* (*)(void*)>(fn)(isolate);
+}
+
+void* GetContinuationData(void* fn, void* isolate) {
+  return reinterpret_cast<void* (*)(void*)>(fn)(isolate);
+}
+
+void* FunctionNew(void* fn, void* context, void (*callback)(const void*)) {
+  // ConstructorBehavior::kThrow and SideEffectType::kHasSideEffect are both 0.
+  using New = void* (*)(void* context, void (*)(const void*), void* data, int length,
+                        int behavior, int side_effect);
+  return reinterpret_cast<New>(fn)(context, callback, nullptr, 0, 0, 0);
+}
+
+}  // namespace tendril::v8abi

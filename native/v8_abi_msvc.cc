@@ -1,0 +1,68 @@
+// V8's C++ API as the Microsoft C++ ABI (Windows; x64 and arm64) spells and calls it.
+// A v8::Local has user-declared constructors, so MSVC never returns it in a register:
+// the caller passes a buffer. A member function takes that buffer's address right
+// after `this` (rdx on x64, x1 on arm64), a static or free function as its first
+// argument (rcx on x64, x0 on arm64); either way the function returns the address
+// again. Spelled out here as plain pointer arguments, which every compiler (MSVC,
+// clang-cl, mingw-w64 g++) passes the same way.
+#include "v8_abi.h"
+
+namespace tendril::v8abi {
+
+const Entry kEntries[kSymbolCount] = {
+    {"v8::Locker::Initialize(v8::Isolate*)", {"?Initialize@Locker@v8@@AEAAXPEAVIsolate@2@@Z"}},
+    {"v8::Locker::~Locker()", {"??1Locker@v8@@QEAA@XZ"}},
+    {"v8::Unlocker::Initialize(v8::Isolate*)",
+     {"?Initialize@Unlocker@v8@@AEAAXPEAVIsolate@2@@Z"}},
+    {"v8::Unlocker::~Unlocker()", {"??1Unlocker@v8@@QEAA@XZ"}},
+    {"v8::Isolate::GetCurrent()", {"?GetCurrent@Isolate@v8@@SAPEAV12@XZ"}},
+    {"v8::Isolate::Enter()", {"?Enter@Isolate@v8@@QEAAXXZ"}},
+    {"v8::Isolate::Exit()", {"?Exit@Isolate@v8@@QEAAXXZ"}},
+    {"v8::Isolate::SetStackLimit(uintptr_t)", {"?SetStackLimit@Isolate@v8@@QEAAX_K@Z"}},
+    {"v8::Isolate::TerminateExecution()", {"?TerminateExecution@Isolate@v8@@QEAAXXZ"}},
+    {"v8::Isolate::DiscardThreadSpecificMetadata()",
+     {"?DiscardThreadSpecificMetadata@Isolate@v8@@QEAAXXZ"}},
+    {"v8::Isolate::GetCurrentContext()",
+     {"?GetCurrentContext@Isolate@v8@@QEAA?AV?$Local@VContext@v8@@@2@XZ"}},
+    // The data parameter is Local<Data> from V8 14 (Node 26), Local<Value> before.
+    {"v8::Function::New(Local<Context>, FunctionCallback, Local<Data|Value>, int, "
+     "ConstructorBehavior, SideEffectType)",
+     {"?New@Function@v8@@SA?AV?$MaybeLocal@VFunction@v8@@@2@V?$Local@VContext@v8@@@2@P6AXAEBV?$"
+      "FunctionCallbackInfo@VValue@v8@@@2@@ZV?$Local@VData@v8@@@2@HW4ConstructorBehavior@2@"
+      "W4SideEffectType@2@@Z",
+      "?New@Function@v8@@SA?AV?$MaybeLocal@VFunction@v8@@@2@V?$Local@VContext@v8@@@2@P6AXAEBV?$"
+      "FunctionCallbackInfo@VValue@v8@@@2@@ZV?$Local@VValue@v8@@@2@HW4ConstructorBehavior@2@"
+      "W4SideEffectType@2@@Z"}},
+    // V2 (V8 14) takes and returns Local<Data>; the first spelling is deprecated there.
+    {"v8::Isolate::GetContinuationPreservedEmbedderData[V2]()",
+     {"?GetContinuationPreservedEmbedderDataV2@Isolate@v8@@QEAA?AV?$Local@VData@v8@@@2@XZ",
+      "?GetContinuationPreservedEmbedderData@Isolate@v8@@QEAA?AV?$Local@VValue@v8@@@2@XZ"}},
+    {"v8::Isolate::SetContinuationPreservedEmbedderData[V2](Local<Data|Value>)",
+     {"?SetContinuationPreservedEmbedderDataV2@Isolate@v8@@QEAAXV?$Local@VData@v8@@@2@@Z",
+      "?SetContinuationPreservedEmbedderData@Isolate@v8@@QEAAXV?$Local@VValue@v8@@@2@@Z"}},
+};
+
+namespace {
+void* CallMemberReturningLocal(void* fn, void* self) {
+  void* local = nullptr;
+  reinterpret_cast<void** (*)(void* self, void** out)>(fn)(self, &local);
+  return local;
+}
+}  // namespace
+
+void* GetCurrentContext(void* fn, void* isolate) { return CallMemberReturningLocal(fn, isolate); }
+
+void* GetContinuationData(void* fn, void* isolate) {
+  return CallMemberReturningLocal(fn, isolate);
+}
+
+void* FunctionNew(void* fn, void* context, void (*callback)(const void*)) {
+  // ConstructorBehavior::kThrow and SideEffectType::kHasSideEffect are both 0.
+  using New = void** (*)(void** out, void* context, void (*)(const void*), void* data,
+                         int length, int behavior, int side_effect);
+  void* function = nullptr;
+  reinterpret_cast<New>(fn)(&function, context, callback, nullptr, 0, 0, 0);
+  return function;
+}
+
+}  // namespace tendril::v8abi

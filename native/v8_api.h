@@ -1,0 +1,73 @@
+// Every use tendril makes of V8's C++ API, in one place. Node-API cannot move the V8
+// lock between threads, so these few calls go to V8 itself. They are looked up by
+// name when the addon loads, never linked: one binary then serves every Node and
+// Electron (V8 changed some spellings between versions), and the same code works on
+// Windows, where V8 is exported with MSVC's names and calling rules (v8_abi.h).
+#pragma once
+
+#include <node_api.h>
+
+#include <cstdint>
+#include <string>
+
+namespace tendril::v8api {
+
+// A v8::Isolate; only ever passed back to the functions below.
+struct Isolate;
+
+// Looks up every symbol. Returns "" on success, else what is missing and why it matters.
+std::string Load();
+// Whether the runtime has the continuation data below (V8 12+, Node 22+).
+bool HasContinuationData();
+
+Isolate* CurrentIsolate();
+void Enter(Isolate* isolate);
+void Exit(Isolate* isolate);
+void SetStackLimit(Isolate* isolate, uintptr_t limit);
+void TerminateExecution(Isolate* isolate);
+// Drops V8's per-thread record of the calling thread (called without the V8 lock).
+void DiscardThreadSpecificMetadata(Isolate* isolate);
+
+// A v8::Locker / v8::Unlocker for the scope of this object. The storage is larger than
+// V8's classes (16 and 8 bytes on 64-bit since V8 6; v8_api.cc checks it where V8's
+// headers are at hand).
+class Locker {
+ public:
+  explicit Locker(Isolate* isolate);
+  ~Locker();
+  Locker(const Locker&) = delete;
+  Locker& operator=(const Locker&) = delete;
+
+ private:
+  alignas(void*) unsigned char storage_[4 * sizeof(void*)];
+};
+
+class Unlocker {
+ public:
+  explicit Unlocker(Isolate* isolate);
+  ~Unlocker();
+  Unlocker(const Unlocker&) = delete;
+  Unlocker& operator=(const Unlocker&) = delete;
+
+ private:
+  alignas(void*) unsigned char storage_[4 * sizeof(void*)];
+};
+
+// A handle (v8::Local) as V8 and Node-API pass it: the address of a slot in the
+// current handle scope. Valid while that scope is open.
+using Handle = void*;
+
+// The isolate's continuation-preserved embedder data: where AsyncLocalStorage keeps
+// its context on Node 24+ (AsyncContextFrame). It is per isolate, not per thread, so
+// a switch saves it for the greenlet that parks and restores it when that one resumes.
+// Only when HasContinuationData().
+Handle GetContinuationData(Isolate* isolate);
+void SetContinuationData(Isolate* isolate, Handle value);
+
+// A JavaScript function that calls `callback` without going through Node-API (which
+// cannot tolerate a thread switch inside a call; see addon.cc). `callback` receives
+// V8's FunctionCallbackInfo, which tendril never reads. Returns nullptr on failure.
+using RawCallback = void (*)(const void* info);
+napi_value NewFunction(Isolate* isolate, RawCallback callback);
+
+}  // namespace tendril::v8api
