@@ -1,11 +1,14 @@
 // The published package installs and loads from its prebuild on a machine without a
-// compiler: `npm run prebuildify` (prebuildify --napi --strip) + `npm pack`, then
+// compiler: `npm pack` (whose prepack builds the prebuild, scripts/prebuild.js), then
 // `npm install <tarball>` into a fresh project with a PATH holding only node, sh and
-// npm's needs (no g++, gcc, cc, make, python3), then a greenlet ping-pong there.
+// npm's needs (no g++, gcc, cc, make, python3), then a greenlet ping-pong there. The same
+// tarball on a platform it has no prebuild for must fail to install with a message that
+// names the platform and what to install.
 //
 // Slow-ish (compiles the addon once more and runs tsc): ~15-30 s. The packing happens in
 // a staging copy of the working tree, so the repo's own build/, dist/ and prebuilds/ are
-// left alone (other test files load build/Release/tendril.node meanwhile).
+// left alone (other test files load build/Release/tendril.node meanwhile). Only this
+// machine's own prebuild is built here; .ci/run packs every one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -109,12 +112,14 @@ console.log(JSON.stringify({
 }));
 `;
 
-test('the packed tarball installs without a compiler and loads its prebuild (slow)', { timeout: 180_000 }, (t) => {
+const host = `${process.platform}-${process.arch}`;
+
+test('the packed tarball installs without a compiler and loads its prebuild (slow)', { timeout: 300_000 }, async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tendril-package-test-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const npm = npmCli();
   const nodeEnv = {};
-  // prebuildify runs node-gyp, which must not try to download headers (no nodejs.org
+  // prepack runs node-gyp, which must not try to download headers (no nodejs.org
   // here): npm passes the user's nodedir on; else use the running Node's own headers.
   const prefix = path.resolve(path.dirname(process.execPath), '..');
   if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) {
@@ -135,13 +140,9 @@ test('the packed tarball installs without a compiler and loads its prebuild (slo
     },
   });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
-  const buildEnv = cleanEnv(nodeEnv);
-  run(process.execPath, [npm, 'run', 'prebuildify'], { cwd: stage, env: buildEnv });
-  const prebuilds = path.join(stage, 'prebuilds', `${process.platform}-${process.arch}`);
-  const built = fs.readdirSync(prebuilds).filter((f) => f.endsWith('.node'));
-  assert.ok(built.length >= 1, `npm run prebuildify made no .node file in ${prebuilds}`);
+  const buildEnv = cleanEnv({ ...nodeEnv, TENDRIL_PREBUILD_TARGETS: host });
 
-  // 2. Pack (this runs `prepare`, compiling the TypeScript into the staged dist/).
+  // 2. Pack: prepack builds the prebuild, prepare compiles the TypeScript into dist/.
   const packs = path.join(tmp, 'packs');
   fs.mkdirSync(packs);
   run(process.execPath, [npm, 'pack', '--pack-destination', packs], { cwd: stage, env: buildEnv });
@@ -153,9 +154,10 @@ test('the packed tarball installs without a compiler and loads its prebuild (slo
   const has = (prefix) => entries.some((e) => e.startsWith(prefix));
   assert.ok(has('package/package.json'), 'tarball has no package.json');
   assert.ok(has('package/dist/main/index.js'), 'tarball lacks dist/main/index.js');
+  assert.ok(has('package/scripts/install.js'), 'tarball lacks its install script');
   assert.ok(
-    entries.some((e) => new RegExp(`^package/prebuilds/${process.platform}-${process.arch}/[^/]+\\.node$`).test(e)),
-    `tarball lacks prebuilds/${process.platform}-${process.arch}/*.node:\n${entries.join('\n')}`,
+    entries.some((e) => new RegExp(`^package/prebuilds/${host}/tendril\\.napi(\\.glibc)?\\.node$`).test(e)),
+    `tarball lacks prebuilds/${host}/tendril.napi*.node:\n${entries.join('\n')}`,
   );
   assert.deepEqual(entries.filter((e) => e.startsWith('package/build/')), [], 'tarball contains build/');
   assert.deepEqual(entries.filter((e) => e.includes('node_modules')), [], 'tarball contains node_modules');
@@ -171,17 +173,15 @@ test('the packed tarball installs without a compiler and loads its prebuild (slo
   }
   const project = path.join(tmp, 'project');
   fs.mkdirSync(project);
-  fs.writeFileSync(
-    path.join(project, 'package.json'),
-    JSON.stringify({
-      name: 'tendril-consumer',
-      version: '1.0.0',
-      private: true,
-      // npm 11 may skip dependencies' install scripts unless allowed; run tendril's
-      // (node-gyp-build) so the test covers what a real install does.
-      allowScripts: { tendril: true },
-    }),
-  );
+  const consumer = JSON.stringify({
+    name: 'tendril-consumer',
+    version: '1.0.0',
+    private: true,
+    // npm 11 may skip dependencies' install scripts unless allowed; run tendril's
+    // (scripts/install.js) so the test covers what a real install does.
+    allowScripts: { tendril: true },
+  });
+  fs.writeFileSync(path.join(project, 'package.json'), consumer);
   run(process.execPath, [npm, 'install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
     cwd: project,
     env: bareEnv,
@@ -208,4 +208,20 @@ test('the packed tarball installs without a compiler and loads its prebuild (slo
   const addons = report.mapped.filter((file) => real(file).startsWith(real(installed) + path.sep));
   assert.equal(addons.length, 1, `expected one mapped tendril addon, got ${JSON.stringify(report.mapped)}`);
   assert.ok(real(addons[0]).startsWith(prebuildDir), `the loaded addon is ${addons[0]}, not a prebuild`);
+
+  // 5. The same tarball where it has no prebuild (node-gyp-build, and so the install
+  // script, take npm_config_arch as the machine's), still with no compiler.
+  const elsewhere = path.join(tmp, 'elsewhere');
+  fs.mkdirSync(elsewhere);
+  fs.writeFileSync(path.join(elsewhere, 'package.json'), consumer);
+  const failed = spawnSync(
+    process.execPath,
+    [npm, 'install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts', tarball],
+    { cwd: elsewhere, env: { ...bareEnv, npm_config_arch: 'riscv64' }, encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  const said = `${failed.stdout}\n${failed.stderr}`;
+  assert.notEqual(failed.status, 0, `npm install succeeded where it has no prebuild and no compiler:\n${said}`);
+  assert.match(said, /no prebuilt binary for linux-riscv64 \(glibc\)/, said);
+  assert.match(said, /Prebuilt binaries in this package: linux-x64\./, said);
+  assert.match(said, /install python3, make and a C\+\+20 compiler \(Debian\/Ubuntu: apt-get install python3 make g\+\+/, said);
 });

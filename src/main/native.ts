@@ -1,5 +1,5 @@
-// Loads the switching core: the prebuilt binary for this platform when the package
-// ships one, else the one `npm install` compiled.
+// Loads the switching core: the one `npm install` compiled, else the prebuilt binary
+// for this platform (node-gyp-build picks it from prebuilds/).
 import path from 'node:path';
 import { GreenletError } from './errors';
 
@@ -13,6 +13,8 @@ export interface Binding {
   /** [target carrier, outcome]: the switch's arguments and result (see native/addon.cc). */
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
+  /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */
+  asyncContextPerGreenlet: boolean;
 }
 
 /** Mirrors tendril::Wake in native/core.h. */
@@ -27,9 +29,48 @@ export const enum Wake {
 export const MAIN_CARRIER = 0;
 const REFUSED_SHUTTING_DOWN = -1;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const load = require('node-gyp-build') as (dir: string) => Binding;
-export const binding: Binding = load(path.join(__dirname, '..', '..'));
+function loadBinding(): Binding {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  const dir = path.join(__dirname, '..', '..');
+  const platform = `${process.platform}-${process.arch}`;
+  let file: string;
+  try {
+    file = nodeGypBuild.resolve(dir);
+  } catch (error) {
+    throw new Error(
+      `tendril: there is no native binary for ${platform} in ${dir}: it ships prebuilt ones for ` +
+        'some platforms and compiles one at `npm install` elsewhere. Run `npm rebuild tendril` ' +
+        'and read its output for what is missing.\n' +
+        (error instanceof Error ? error.message : String(error)),
+    );
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as Binding;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `tendril: cannot load its native binary ${file} on ${platform} (Node ${process.version}` +
+        `${process.versions.electron ? `, Electron ${process.versions.electron}` : ''}): ${reason}\n` +
+        'A binary built for another platform or a newer C library does not load: ' +
+        '`npm rebuild tendril --build-from-source` compiles one for this machine.',
+    );
+  }
+}
+
+export const binding: Binding = loadBinding();
+
+// V8 12+ (Node 22+) keeps AsyncLocalStorage's context in the isolate's continuation data
+// (always from Node 24). Without the V8 symbols to save it per greenlet, greenlets
+// would silently share one context: refuse to run instead.
+if (!binding.asyncContextPerGreenlet && Number(process.versions.v8.split('.')[0]) >= 12) {
+  throw new Error(
+    `tendril: V8 ${process.versions.v8} exports no v8::Isolate::GetContinuationPreservedEmbedderData` +
+      ' that tendril knows how to call, so AsyncLocalStorage could not be kept per greenlet. ' +
+      'This runtime is not supported yet: please report it with `node -p process.versions`.',
+  );
+}
 
 const mailbox = binding.mailbox;
 
