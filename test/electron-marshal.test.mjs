@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect, types } from 'node:util';
 import { EventEmitter } from 'node:events';
-import { Greenlet, GreenletError, getCurrent, spawn, sleep, waitFor } from 'tendril';
+import { Channel, Greenlet, GreenletError, getCurrent, spawn, sleep, waitFor } from 'tendril';
 import { marshal, unmarshal, isMarshalled } from 'tendril/electron';
 import { affine, mainTid, createFakeElectron } from './electron-fake.mjs';
 
@@ -158,14 +158,20 @@ test('listeners registered from a greenlet run later on the main thread, with ma
         read: win.getTitle(),
       });
     };
+    // A second listener tells when each event has been delivered (no fixed sleep: the
+    // suite must hold on a slow machine).
+    const delivered = new Channel();
+    const witness = (event, title) => delivered.send(title);
     win.on('page-title-updated', listener);
+    win.on('page-title-updated', witness);
     win.title = 'b';
-    sleep(30); // the event fires from the event loop meanwhile
+    assert.equal(delivered.receive(), 'b'); // the event fires from the event loop meanwhile
     const countBefore = win.listenerCount('page-title-updated');
     win.removeListener('page-title-updated', listener);
     const countAfter = win.listenerCount('page-title-updated');
     win.title = 'c';
-    sleep(30);
+    assert.equal(delivered.receive(), 'c');
+    win.removeListener('page-title-updated', witness);
     return { countBefore, countAfter };
   });
   assert.deepEqual(fake.offMain, []);
@@ -175,8 +181,8 @@ test('listeners registered from a greenlet run later on the main thread, with ma
   assert.equal(seen[0].senderIsWin, true, 'its argument came marshalled: the same proxy as win');
   assert.equal(seen[0].title, 'b');
   assert.equal(seen[0].read, 'b');
-  assert.equal(r.countBefore, 1);
-  assert.equal(r.countAfter, 0, 'removeListener found the same wrapper');
+  assert.equal(r.countBefore, 2);
+  assert.equal(r.countAfter, 1, 'removeListener found the same wrapper');
   // What the emitter holds is a wrapper; read back through the proxy it is the caller's function.
   const l = () => {};
   const back = await inGreenlet(() => {

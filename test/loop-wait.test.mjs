@@ -41,10 +41,17 @@ test('waitFor, sleep and blocking functions throw GreenletError in the main gree
 
 test('waitFor returns the value of a real timer promise; the event loop runs meanwhile', async () => {
   const log = [];
-  const interval = setInterval(() => log.push('tick'), 5);
+  // The greenlet waits for the timer and for three ticks of an interval: on a slow
+  // machine (qemu) 60 ms may pass before the interval first runs.
+  let ticked;
+  const threeTicks = new Promise((resolve) => (ticked = resolve));
+  const interval = setInterval(() => {
+    log.push('tick');
+    if (log.filter((x) => x === 'tick').length === 3) ticked();
+  }, 5);
   const [value, seen] = await asyncify(() => {
     log.push('before');
-    const v = waitFor(delay(60, 'timer value'));
+    const v = waitFor(Promise.all([delay(60, 'timer value'), threeTicks]))[0];
     log.push('after');
     return [v, [...log]];
   })();
