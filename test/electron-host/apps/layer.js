@@ -1,0 +1,193 @@
+// tendril/electron in the Electron-shaped host: appLoop, ui, ipcChannel, handle, and
+// process.exit() from a greenlet. Every Electron API the app touches kills the process
+// when it runs off the UI thread, so reaching the end proves the marshalling.
+// Run as: host layer.js <scenario>.
+'use strict';
+const { app, BrowserWindow } = require('electron');
+const { GreenletExit, getCurrent, onMain, sleep, spawn, waitFor } = require('tendril');
+const { appLoop, handle, ipcChannel, isMarshalled, ui } = require('tendril/electron');
+const { report, describe, testing, runScenario } = require('./kit');
+
+/** A window whose headless page the scenario plays (on the UI thread). */
+function pageOfFirstWindow() {
+  return testing.page(BrowserWindow.getAllWindows()[0].webContents);
+}
+
+runScenario({
+  'app-loop-returns'() {
+    report('scheduled', { ready: app.isReady() });
+    appLoop(() => {
+      const seen = { ready: ui.app.isReady(), ui: testing.isUiThread(), main: getCurrent().isMain };
+      const win = new ui.BrowserWindow({ title: 'app' });
+      waitFor(win.loadFile(__filename)); // waits; the event loop runs meanwhile
+      sleep(5);
+      seen.sameWindow = ui.BrowserWindow.getAllWindows()[0] === win && ui.BrowserWindow.fromId(win.id) === win;
+      report('returning', seen);
+      return 'done';
+    }).then((value) => report('resolved', { value }));
+  },
+
+  'quit-on-return-false'() {
+    appLoop(() => 7, { quitOnReturn: false }).then((value) => {
+      report('resolved', { value });
+      setTimeout(() => {
+        report('still running', { ready: app.isReady() });
+        app.quit();
+      }, 20);
+    });
+  },
+
+  'app-error'() {
+    const error = new TypeError('the app logic broke');
+    appLoop(() => {
+      sleep(1);
+      throw error;
+    }, { errorDialog: process.argv[3] !== 'no-dialog' }).catch((e) => report('rejected', { same: e === error }));
+  },
+
+  // The user closes the last window while the app greenlet waits: the quit waits while
+  // the greenlet is killed; its finally blocks may still use ui and wait.
+  'quit-kills-app-greenlet'() {
+    appLoop(() => {
+      const win = new ui.BrowserWindow();
+      try {
+        report('waiting');
+        onMain(() => pageOfFirstWindow().clickClose());
+        for (;;) sleep(1000);
+      } catch (e) {
+        report('caught', { exit: e instanceof GreenletExit });
+        throw e;
+      } finally {
+        report('finally', { destroyed: win.isDestroyed() });
+        sleep(5);
+        report('finally done');
+      }
+    }).then((value) => report('resolved', { exit: value instanceof GreenletExit }));
+  },
+
+  // Failure 2 of issue 10: ui.app.quit() from the app greenlet with no window open emits
+  // will-quit inside that marshalled call; appLoop's listener kills the very greenlet
+  // waiting for the call.
+  'app-quit-from-app-greenlet'() {
+    appLoop(() => {
+      try {
+        report('quitting');
+        ui.app.quit();
+        report('quit() returned');
+        sleep(50);
+        return 'survived';
+      } catch (e) {
+        report('caught', { error: describe(e), exit: e instanceof GreenletExit });
+        throw e;
+      } finally {
+        report('finally', { ready: ui.app.isReady() });
+      }
+    }).then((value) => report('resolved', { exit: value instanceof GreenletExit, value: String(value) }));
+  },
+
+  // Failure 3 of issue 10: process.exit() in a greenlet. In Electron it is app.exit(),
+  // which destroys the windows and runs the quit sequence: on the UI thread.
+  'process-exit-in-greenlet'() {
+    appLoop(() => {
+      const win = new ui.BrowserWindow();
+      win.on('closed', () => report('closed', { ui: testing.isUiThread() }));
+      try {
+        report('exiting');
+        process.exit(3);
+        report('process.exit returned', { destroyed: win.isDestroyed() });
+        sleep(1000);
+        report('slept');
+      } finally {
+        report('finally');
+      }
+    });
+  },
+
+  'ipc-channel'() {
+    app.whenReady().then(() => {
+      const win = new BrowserWindow();
+      const page = testing.page(win.webContents);
+      spawn(() => {
+        const keys = ipcChannel('key');
+        const hellos = ipcChannel('hello', { withEvent: true });
+        // The page sends once both channels listen.
+        onMain(() => {
+          page.send('key', 'a');
+          page.send('key');
+          page.send('key', 'x', 'y');
+          page.send('hello', 'ada', 2);
+        });
+        const got = [keys.receive(), keys.receive(), keys.receive()];
+        const message = hellos.receive();
+        // The event is marshalled: reply through its sender from this greenlet.
+        message.event.sender.send('hello-back', `hi ${message.args[0]}`);
+        const senderIsProxy = isMarshalled(message.event.sender);
+        keys.close();
+        let iterated = 0;
+        for (const _ of keys) iterated++;
+        return { got, args: message.args, senderIsProxy, iterated, listeners: ui.ipcMain.listenerCount('key') };
+      }).promise.then((result) => {
+        report('received', { ...result, got: JSON.stringify(result.got), pageGot: page.received() });
+        app.quit();
+      });
+    });
+  },
+
+  handle() {
+    const seen = [];
+    const remove = handle('compute', (event, a, b) => {
+      seen.push({ ui: testing.isUiThread(), main: getCurrent().isMain, senderIsProxy: isMarshalled(event.sender) });
+      sleep(5); // may wait
+      const win = new ui.BrowserWindow({ title: `sum ${a + b}` });
+      return { sum: a + b, title: win.getTitle() };
+    });
+    handle('fail', () => {
+      sleep(1);
+      throw new RangeError('handler failed');
+    });
+    app.whenReady().then(async () => {
+      const page = testing.page(new BrowserWindow().webContents);
+      const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error: error.message }));
+      const results = {
+        compute: await settle(page.invoke('compute', 2, 3)),
+        fail: await settle(page.invoke('fail')),
+        both: await Promise.all([settle(page.invoke('compute', 1, 1)), settle(page.invoke('compute', 10, 10))]),
+        missing: await settle(page.invoke('missing')),
+      };
+      remove();
+      remove();
+      results.removed = await settle(page.invoke('compute', 1, 2));
+      report('invoked', { results, seen });
+      app.quit();
+    });
+  },
+
+  // The ui membrane in Electron: identity, listeners on the main greenlet, real promises,
+  // errors as they are.
+  marshal() {
+    appLoop(() => {
+      const win = new ui.BrowserWindow({ title: 'first' });
+      const listener = [];
+      win.webContents.on('did-finish-load', function () {
+        listener.push({ ui: testing.isUiThread(), main: getCurrent().isMain, thisIsProxy: isMarshalled(this) });
+      });
+      const loading = win.loadFile(__filename);
+      const isPromise = loading instanceof Promise;
+      waitFor(loading);
+      let error = null;
+      try {
+        win.setMenuBarVisibility('not a boolean');
+      } catch (e) {
+        error = { type: e instanceof TypeError, message: e.message };
+      }
+      report('marshalled', {
+        same: ui.BrowserWindow.getAllWindows()[0] === win && ui.BrowserWindow.fromWebContents(win.webContents) === win,
+        webContentsTwice: win.webContents === win.webContents,
+        isWindow: win instanceof ui.BrowserWindow,
+        isPromise,
+        listener,
+        error,
+      });
+    });
+  },
+});
