@@ -91,6 +91,8 @@ runScenario({
     appLoop(() => {
       const win = new ui.BrowserWindow();
       win.on('closed', () => report('closed', { ui: testing.isUiThread() }));
+      // Once the main loop runs (before, app.exit() exits the process directly).
+      waitFor(win.loadFile(__filename));
       try {
         report('exiting');
         process.exit(3);
