@@ -207,6 +207,34 @@ test('ui in Electron: identity kept, listeners on the main greenlet, real promis
   assertQuit(r, 0);
 });
 
+test('tendril/electron used first from inside a greenlet works: its own Electron calls go through onMain', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['layer-from-greenlet'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'used'), { event: 'used', received: 'v', invoked: 'handled', uiIsElectron: true });
+  assertQuit(r, 0);
+});
+
+test('misuse: bad arguments throw TypeError; a listener registered through ui cannot wait', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['misuse'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'refused'), { event: 'refused', typeErrors: [true, true, true, true], greenletError: true });
+  assertQuit(r, 0);
+});
+
+test("the demo's Electron app (demo-app/electron/main.js) with its page played headless: commands, handle('info'), quit", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('demo.js'));
+  assertClean(r);
+  assert.deepEqual(reportsOf(r, 'failed'), []);
+  assert.deepEqual(reportOf(r, 'info'), { event: 'info', host: 'electron', electron: '0.0.0-host' });
+  assert.equal(reportOf(r, 'slept').clockTicked, true, 'the clock ticked during the sleep');
+  const { output, closed } = reportOf(r, 'transcript');
+  assert.match(output, /^tendril demo \(electron host\)/);
+  assert.match(output, /^commands\s+running\s+this command$/m);
+  assert.match(output, /Are you sure\? \[y\/n\] y\nBye!\n$/);
+  assert.deepEqual(closed, [['closed', 'quit']]);
+  assertQuit(r, 0);
+});
+
 // --- wake-ups while the main greenlet serves a marshalled call (issue 10, failure 1) --------
 
 const woken = {

@@ -4,8 +4,8 @@
 // Run as: host layer.js <scenario>.
 'use strict';
 const { app, BrowserWindow } = require('electron');
-const { GreenletExit, getCurrent, onMain, sleep, spawn, waitFor } = require('tendril');
-const { appLoop, handle, ipcChannel, isMarshalled, ui } = require('tendril/electron');
+const { GreenletError, GreenletExit, getCurrent, onMain, sleep, spawn, waitFor } = require('tendril');
+const { appLoop, createElectronLayer, handle, ipcChannel, isMarshalled, ui, unmarshal } = require('tendril/electron');
 const { report, describe, testing, runScenario } = require('./kit');
 
 /** A window whose headless page the scenario plays (on the UI thread). */
@@ -161,6 +161,52 @@ runScenario({
       results.removed = await settle(page.invoke('compute', 1, 2));
       report('invoked', { results, seen });
       app.quit();
+    });
+  },
+
+  // tendril/electron used first from inside a greenlet: its own Electron calls go through onMain.
+  'layer-from-greenlet'() {
+    app.whenReady().then(async () => {
+      const page = testing.page(new BrowserWindow().webContents);
+      const keys = await spawn(() => {
+        const channel = ipcChannel('k');
+        handle('h', () => 'handled');
+        return channel;
+      }).promise;
+      const received = spawn(() => keys.receive());
+      page.send('k', 'v');
+      report('used', { received: await received.promise, invoked: await page.invoke('h'), uiIsElectron: unmarshal(ui.app) === app });
+      app.quit();
+    });
+  },
+
+  misuse() {
+    const typeErrors = [
+      () => createElectronLayer(null),
+      () => appLoop('nope'),
+      () => ipcChannel(5),
+      () => handle('x', 5),
+    ].map((bad) => {
+      try {
+        bad();
+        return 'no error';
+      } catch (e) {
+        return e instanceof TypeError;
+      }
+    });
+    app.whenReady().then(() => {
+      const page = testing.page(new BrowserWindow().webContents);
+      // A listener registered through ui runs in the main greenlet: waiting there is refused.
+      ui.ipcMain.on('wait', () => {
+        try {
+          sleep(1);
+          report('waited');
+        } catch (e) {
+          report('refused', { typeErrors, greenletError: e instanceof GreenletError });
+          app.quit();
+        }
+      });
+      page.send('wait');
     });
   },
 
