@@ -91,6 +91,13 @@ test("host: a timer started outside Electron's setTimeout wrapper still fires (t
   assertQuit(r, 0);
 });
 
+test("host: a timer started outside the wrapper from a whenReady() reaction fires (the wake after 'ready')", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['timer-in-ready'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports)[0], 'timer fired');
+  assertQuit(r, 0);
+});
+
 test('host: a greenlet resumed from an IPC task can sleep', { skip, timeout: TIMEOUT }, async () => {
   const r = await run(app('host-model.js'), { args: ['sleep-after-ipc'] });
   assertClean(r);

@@ -116,6 +116,21 @@ runScenario({
     });
   },
 
+  // The same from a whenReady() reaction (it runs when 'ready' is emitted, outside any
+  // task), while the embed thread polls with a far deadline.
+  'timer-in-ready'() {
+    const { setTimeout: delay } = require('node:timers/promises');
+    const far = new AbortController();
+    delay(2 ** 31 - 1, null, { signal: far.signal }).catch(() => {});
+    app.whenReady().then(() =>
+      delay(1).then(() => {
+        far.abort();
+        report('timer fired');
+        app.quit();
+      }),
+    );
+  },
+
   // A greenlet resumed from an IPC task sleeps: the embed thread must wake for its timer.
   'sleep-after-ipc'() {
     const { Channel, spawn, sleep } = require('tendril');

@@ -159,6 +159,7 @@ int BrowserMain(int argc, char** argv, char**) {
       CallIntoJs(host.context.Get(isolate)->Global(), host.finish_launching.Get(isolate), 0, nullptr);
     }
   }
+  node_bindings.WakeIfPollIsStale();  // 'ready' listeners ran outside any task
   // WillRunMainMessageLoop: from here app.exit() goes through the quit sequence.
   host.exit_code = 0;
   RunMainLoop();

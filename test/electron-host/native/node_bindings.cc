@@ -6,7 +6,12 @@
 
 namespace host {
 
-NodeBindings::NodeBindings(uv_loop_t* loop) : loop_(loop) {}
+NodeBindings::NodeBindings(uv_loop_t* loop) : loop_(loop) {
+  // ElectronBindings makes this handle before the app's code runs: timers and ticks
+  // scheduled while it loads call process.activateUvLoop() too.
+  uv_async_init(loop_, &call_next_tick_, OnCallNextTick);
+  call_next_tick_.data = this;
+}
 
 void NodeBindings::set_uv_env(v8::Isolate* isolate, v8::Local<v8::Context> context) {
   isolate_ = isolate;
@@ -22,8 +27,6 @@ void NodeBindings::clear_uv_env() {
 void NodeBindings::PrepareEmbedThread() {
   // "Add dummy handle for libuv, otherwise libuv would quit when there is nothing to do."
   uv_async_init(loop_, &dummy_uv_handle_, nullptr);
-  uv_async_init(loop_, &call_next_tick_, OnCallNextTick);
-  call_next_tick_.data = this;
   uv_sem_init(&embed_sem_, 0);
   // NodeBindingsLinux: an epoll set holding the loop's backend fd.
   epoll_ = epoll_create(1);
@@ -95,10 +98,11 @@ void NodeBindings::WakeupEmbedThread() { uv_async_send(&dummy_uv_handle_); }
 // Electron patches libuv (UV_LOOP_INTERRUPT_ON_IO_CHANGE) so that starting, stopping or
 // feeding a handle or watcher outside UvRunOnce wakes the embed thread at once, and it
 // polls again with a fresh uv_backend_timeout(). This binary's libuv is not patched; the
-// same effect: after each task (and before a nested loop waits), if the embed thread is
-// polling with a deadline the loop has since moved earlier (a handle started, a watcher
-// queued, a timer due sooner), wake it. Between tasks is soon enough: what the embed
-// thread posts runs after the current task in either case.
+// same effect: whenever JavaScript has run outside UvRunOnce (after each task, before a
+// nested loop waits, after 'ready'), if the embed thread is polling with a deadline the
+// loop has since moved earlier (a handle started, a watcher queued, a timer due sooner),
+// wake it. That is soon enough: what the embed thread posts runs after the current task
+// in either case.
 void NodeBindings::WakeIfPollIsStale() {
   if (!polling_ || embed_closed_) return;
   std::atomic_thread_fence(std::memory_order_seq_cst);

@@ -37,6 +37,7 @@ class NodeBindings : public TaskObserver {
   // The wake: see WakeIfPollIsStale.
   void DidProcessTask(TaskKind kind) override;
   void WillRunNestedLoop() override;
+  void WakeIfPollIsStale();
 
  private:
   enum PollState : int { kParked, kComputing, kPolling };
@@ -46,7 +47,6 @@ class NodeBindings : public TaskObserver {
   void UvRunOnce();
   void WakeupMainThread();
   void WakeupEmbedThread();
-  void WakeIfPollIsStale();
   static void OnCallNextTick(uv_async_t* handle);
 
   uv_loop_t* loop_;
