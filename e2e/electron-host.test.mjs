@@ -2,7 +2,8 @@
 // (demo-app/electron/main.js, unchanged) and the README's Electron snippets run as
 // Electron main processes, their windows shown in Debian's Chromium through Playwright,
 // their preloads run in the pages' isolated worlds and bridged to the host's ipcMain.
-// The demo is driven with real key presses by the same script as the real-Electron spec.
+// The demo is driven with real key presses by the same script as the real-Electron spec,
+// and the README app (e2e/readme-app.mjs) is checked as that spec checks it.
 //
 // Needs the host (Node 24 or later; see test/electron-host/runtime.js) and Chromium at
 // /usr/bin/chromium (without it this spec fails under CI=true and is skipped, loudly,
@@ -16,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { launch, skipReason } from '../test/electron-host/launch.mjs';
 import { startRenderers } from '../test/electron-host/chromium.mjs';
 import { CHROMIUM_ARGS, exerciseDemo } from './terminal.mjs';
+import { checkReadmePage, writeReadmeApp } from './readme-app.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -60,41 +62,10 @@ test('the demo Electron app in the host: every command through real key presses,
   assert.deepEqual(renderers.problems, []);
 });
 
-/** The README's Electron section: main.js, then the preload and the page. */
-function readmeSnippets() {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## Electron\n');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const main = blocks.find((block) => block.startsWith('// main.js'));
-  const bridge = blocks.find((block) => block.startsWith('// preload.js'));
-  assert.ok(main && bridge && bridge.includes('// the page\n'), 'the README has its Electron main.js, preload.js and page snippets');
-  const [preload, page] = bridge.split('// the page\n');
-  return { main, preload, page };
-}
-
 test("the README's Electron snippets work as written: main.js, preload.js, the page", { skip, timeout: 180_000 }, async (t) => {
-  const snippets = readmeSnippets();
-  // Inside the package, so require('tendril') resolves to it.
-  const dir = path.join(root, 'test', 'electron-host', 'build', 'readme-app');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.js'), snippets.main);
-  fs.writeFileSync(path.join(dir, 'preload.js'), snippets.preload);
-  fs.writeFileSync(path.join(dir, 'notes.txt'), 'notes from the README test\n');
-  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>readme</title><script type="module" src="page.js"></script>\n');
-  fs.writeFileSync(
-    path.join(dir, 'page.js'),
-    `const shown = [];\nfunction show(key) { shown.push(key); document.title = shown.join(','); }\n${snippets.page}\nwindow.loaded = text;\n`,
-  );
-  const { host, renderers } = await start(t, path.join(dir, 'main.js'), [root]);
+  const { host, renderers } = await start(t, writeReadmeApp(root), [root]);
   const page = await renderers.firstWindow();
-  const state = () => page.evaluate(() => ({ title: document.title, loaded: window.loaded ?? null })).catch((e) => e.message);
-  // The page sent 'a' and got the echo; invoke('load') read notes.txt in a greenlet.
-  await page
-    .waitForFunction(() => document.title === 'a' && typeof window.loaded === 'string', null, { timeout: 30_000 })
-    .catch(async () => assert.fail(`the page never got its echo and file: ${JSON.stringify(await state())}\n${renderers.problems.join('\n')}`));
-  assert.equal(await page.evaluate(() => window.loaded), 'notes from the README test\n');
+  await checkReadmePage(page).catch((error) => assert.fail(`${error.message}\n${renderers.problems.join('\n')}`));
   // 'q' ends the loop: returning from appLoop's function quits the app.
   await page.evaluate(() => window.tendril.send('key', 'q'));
   const end = await host.done;
