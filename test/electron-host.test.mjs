@@ -201,6 +201,13 @@ test('handle: the handler runs in a greenlet, may wait and use ui; the page gets
   assertQuit(r, 0);
 });
 
+test('AsyncLocalStorage: a greenlet keeps its store when an IPC task, a timer or a marshalled call resumes it', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['async-context'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'stores'), { event: 'stores', seen: ['greenlet', 'greenlet', 'greenlet', 'greenlet'], main: 'main' });
+  assertQuit(r, 0);
+});
+
 test('ui in Electron: identity kept, listeners on the main greenlet, real promises, errors as they are', { skip, timeout: TIMEOUT }, async () => {
   const r = await run(app('layer.js'), { args: ['marshal'] });
   assertClean(r);

@@ -210,6 +210,36 @@ runScenario({
     });
   },
 
+  // Each greenlet keeps its AsyncLocalStorage context (V8's continuation data on Node 24+),
+  // whatever resumes it: an IPC task, a timer, a marshalled call's return.
+  'async-context'() {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const als = new AsyncLocalStorage();
+    app.whenReady().then(() => {
+      const page = testing.page(new BrowserWindow().webContents);
+      const keys = ipcChannel('k');
+      const task = als.run('greenlet', () =>
+        spawn(() => {
+          const seen = [als.getStore()];
+          keys.receive();
+          seen.push(als.getStore());
+          sleep(1);
+          seen.push(als.getStore());
+          ui.app.getName();
+          seen.push(als.getStore());
+          return seen;
+        }),
+      );
+      als.run('main', () => {
+        page.send('k', 1);
+        task.promise.then((seen) => {
+          report('stores', { seen, main: als.getStore() });
+          app.quit();
+        });
+      });
+    });
+  },
+
   // The ui membrane in Electron: identity, listeners on the main greenlet, real promises,
   // errors as they are.
   marshal() {
