@@ -201,6 +201,13 @@ test('handle: the handler runs in a greenlet, may wait and use ui; the page gets
   assertQuit(r, 0);
 });
 
+test('dialog.showMessageBox through ui: waitFor its promise; other greenlets run while it is open', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['async-dialog'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'answered'), { event: 'answered', response: 1, otherResult: 'other ran', open: 1 });
+  assertQuit(r, 0);
+});
+
 test('AsyncLocalStorage: a greenlet keeps its store when an IPC task, a timer or a marshalled call resumes it', { skip, timeout: TIMEOUT }, async () => {
   const r = await run(app('layer.js'), { args: ['async-context'] });
   assertClean(r);

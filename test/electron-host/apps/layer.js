@@ -210,6 +210,23 @@ runScenario({
     });
   },
 
+  // dialog.showMessageBox (not ...Sync) through ui: a promise to wait for; other greenlets
+  // run while the dialog is open.
+  'async-dialog'() {
+    testing.user.hold();
+    appLoop(() => {
+      const other = spawn(() => {
+        sleep(1);
+        return 'other ran';
+      });
+      const answer = ui.dialog.showMessageBox({ message: 'async', buttons: ['no', 'yes'] });
+      const otherResult = other.join(); // while the dialog is open
+      const open = onMain(() => testing.user.dialogs().length);
+      onMain(() => testing.user.answer({ response: 1 }));
+      report('answered', { response: waitFor(answer).response, otherResult, open });
+    });
+  },
+
   // Each greenlet keeps its AsyncLocalStorage context (V8's continuation data on Node 24+),
   // whatever resumes it: an IPC task, a timer, a marshalled call's return.
   'async-context'() {

@@ -66,7 +66,6 @@ module.exports = {
   },
   report,
   isUiThread: () => binding.isUiThread(),
-  threadId: () => binding.threadId(),
   /** A task posted from another thread after `ms` (a Chromium task calling into JS). */
   postTask: (fn, ms = 0) => binding.postTask(fn, ms),
 };

@@ -1,7 +1,6 @@
 // process._linkedBinding('electron_host'): what the electron module stand-in (lib/) builds
 // on. Every entry point of a real Electron API calls checkUiThread() first, so a call from
 // any thread but the UI thread kills the process the way Chromium's CHECKs do.
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <vector>
@@ -39,10 +38,6 @@ void CheckUiThread(const FunctionCallbackInfo<Value>& info) {
 }
 
 void IsUiThread(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(OnUiThread()); }
-
-void ThreadId(const FunctionCallbackInfo<Value>& info) {
-  info.GetReturnValue().Set(static_cast<double>(syscall(SYS_gettid)));
-}
 
 // emit(target, name, ...args): gin_helper::EmitEvent, how Electron's C++ emits every
 // event: `target.emit(name, ...args)` in a node::CallbackScope through node::MakeCallback.
@@ -169,7 +164,6 @@ void CallIntoJs(Local<Object> receiver, Local<Function> fn, int argc, Local<Valu
 void InitBinding(Local<Object> exports, Local<Value>, Local<Context> context, void*) {
   Set(context, exports, "checkUiThread", CheckUiThread);
   Set(context, exports, "isUiThread", IsUiThread);
-  Set(context, exports, "threadId", ThreadId);
   Set(context, exports, "emit", Emit);
   Set(context, exports, "postTask", PostTaskFromThread);
   Set(context, exports, "runNestedLoop", RunNestedLoopJs);

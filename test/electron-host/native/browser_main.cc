@@ -44,7 +44,7 @@ std::string InitScriptPath() {
 class MicrotasksRunner : public TaskObserver {
  public:
   explicit MicrotasksRunner(v8::Isolate* isolate) : isolate_(isolate) {}
-  void DidProcessTask(TaskKind) override {
+  void DidProcessTask() override {
     v8::HandleScope handle_scope(isolate_);
     node::CallbackScope microtasks_scope(isolate_, v8::Object::New(isolate_), {0, 0});
   }

@@ -90,7 +90,7 @@ void NodeBindings::UvRunOnce() {
 }
 
 void NodeBindings::WakeupMainThread() {
-  PostTask([this] { UvRunOnce(); }, TaskKind::kUvRunOnce);
+  PostTask([this] { UvRunOnce(); });
 }
 
 void NodeBindings::WakeupEmbedThread() { uv_async_send(&dummy_uv_handle_); }
@@ -118,7 +118,7 @@ void NodeBindings::WakeIfPollIsStale() {
   WakeupEmbedThread();
 }
 
-void NodeBindings::DidProcessTask(TaskKind) { WakeIfPollIsStale(); }
+void NodeBindings::DidProcessTask() { WakeIfPollIsStale(); }
 
 void NodeBindings::WillRunNestedLoop() { WakeIfPollIsStale(); }
 

@@ -35,7 +35,7 @@ class NodeBindings : public TaskObserver {
   void ActivateUvLoop();
 
   // The wake: see WakeIfPollIsStale.
-  void DidProcessTask(TaskKind kind) override;
+  void DidProcessTask() override;
   void WillRunNestedLoop() override;
   void WakeIfPollIsStale();
 

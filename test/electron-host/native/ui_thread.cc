@@ -17,14 +17,9 @@
 namespace host {
 namespace {
 
-struct Item {
-  Task task;
-  TaskKind kind;
-};
-
 std::mutex queue_mutex;
 std::condition_variable queue_cv;
-std::deque<Item> queue;
+std::deque<Task> queue;
 
 thread_local bool t_ui_thread = false;
 
@@ -58,18 +53,18 @@ void TimerThreadMain() {
 
 // Runs the next task; returns false without waiting when `wait` is false and none is due.
 bool RunOneTask(bool wait) {
-  Item item;
+  Task task;
   {
     std::unique_lock<std::mutex> lock(queue_mutex);
     if (!wait && queue.empty()) return false;
     queue_cv.wait(lock, [] { return !queue.empty(); });
-    item = std::move(queue.front());
+    task = std::move(queue.front());
     queue.pop_front();
   }
-  item.task();
+  task();
   // A copy: an observer may be removed by what it runs.
   std::vector<TaskObserver*> told = observers;
-  for (TaskObserver* observer : told) observer->DidProcessTask(item.kind);
+  for (TaskObserver* observer : told) observer->DidProcessTask();
   return true;
 }
 
@@ -88,10 +83,10 @@ void CheckFailedOffUiThread(const char* what) {
   abort();
 }
 
-void PostTask(Task task, TaskKind kind) {
+void PostTask(Task task) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex);
-    queue.push_back({std::move(task), kind});
+    queue.push_back(std::move(task));
   }
   queue_cv.notify_one();
 }

@@ -11,14 +11,11 @@ namespace host {
 
 using Task = std::function<void()>;
 
-// UvRunOnce is told apart: the embed thread re-reads libuv's state after it anyway.
-enum class TaskKind { kNormal, kUvRunOnce };
-
 class TaskObserver {
  public:
   virtual ~TaskObserver() = default;
   // After every task the UI thread ran, nested loops included (base::TaskObserver).
-  virtual void DidProcessTask(TaskKind kind) = 0;
+  virtual void DidProcessTask() = 0;
   // When a nested run loop starts, before it waits for its first task.
   virtual void WillRunNestedLoop() {}
 };
@@ -31,7 +28,7 @@ bool OnUiThread();
 [[noreturn]] void CheckFailedOffUiThread(const char* what);
 
 // From any thread.
-void PostTask(Task task, TaskKind kind = TaskKind::kNormal);
+void PostTask(Task task);
 // From any thread: a timer thread posts the task once `delay_ms` have passed, so the
 // task always reaches the UI thread from another thread (like an IPC message).
 void PostDelayedTask(Task task, int delay_ms);

@@ -110,10 +110,6 @@ class App extends EventEmitter {
   set name(value) {
     this.setName(value);
   }
-  getVersion() {
-    uiThreadOnly('app.getVersion');
-    return process.versions.electron;
-  }
   getAppPath() {
     uiThreadOnly('app.getAppPath');
     return appPath;
@@ -121,9 +117,6 @@ class App extends EventEmitter {
   setAppPath(value) {
     uiThreadOnly('app.setAppPath');
     appPath = path.resolve(value);
-  }
-  focus() {
-    uiThreadOnly('app.focus');
   }
 }
 

@@ -1,6 +1,6 @@
-// dialog: the *Sync methods run a nested run loop until the user answers
+// dialog (message boxes): showMessageBoxSync runs a nested run loop until the user answers
 // (base::RunLoop(kNestableTasksAllowed), gtk_dialog_run on Linux): timers, IPC and
-// UvRunOnce run inside the call. The others return a promise the answer settles.
+// UvRunOnce run inside the call. showMessageBox returns a promise the answer settles.
 // showErrorBox before 'ready' prints to stderr; after, it is a sync message box.
 'use strict';
 const { binding, uiThreadOnly } = require('./binding');
@@ -41,24 +41,6 @@ const dialog = {
   showMessageBox(...args) {
     uiThreadOnly('dialog.showMessageBox');
     return showAsync('message', optionsOf(args));
-  },
-  showOpenDialogSync(...args) {
-    uiThreadOnly('dialog.showOpenDialogSync');
-    const { canceled, filePaths } = runModal('open', optionsOf(args));
-    return canceled ? undefined : filePaths;
-  },
-  showOpenDialog(...args) {
-    uiThreadOnly('dialog.showOpenDialog');
-    return showAsync('open', optionsOf(args));
-  },
-  showSaveDialogSync(...args) {
-    uiThreadOnly('dialog.showSaveDialogSync');
-    const { canceled, filePath } = runModal('save', optionsOf(args));
-    return canceled ? undefined : filePath;
-  },
-  showSaveDialog(...args) {
-    uiThreadOnly('dialog.showSaveDialog');
-    return showAsync('save', optionsOf(args));
   },
 };
 

@@ -27,13 +27,6 @@ class IpcMainImpl extends EventEmitter {
     this._invokeHandlers.set(method, fn);
   }
 
-  handleOnce(method, fn) {
-    this.handle(method, (e, ...args) => {
-      this.removeHandler(method);
-      return fn(e, ...args);
-    });
-  }
-
   removeHandler(method) {
     this._invokeHandlers.delete(method);
   }

@@ -1,6 +1,6 @@
 // The person at the screen, who answers dialogs. By default every dialog is answered
-// as soon as it shows, with its default (defaultId, else the cancel button; file dialogs
-// are cancelled), by a task posted from another thread. Tests take over through
+// as soon as it shows, with its default (defaultId, else the cancel button), by a task
+// posted from another thread. Tests take over through
 // electron-host/testing: hold dialogs open and answer each when they choose.
 'use strict';
 const { binding } = require('./binding');
@@ -10,13 +10,8 @@ const watchers = new Set();
 let holding = false;
 
 function defaultAnswer(dialog) {
-  if (dialog.kind === 'message') {
-    const { defaultId, cancelId, buttons = [] } = dialog.options;
-    return { response: defaultId ?? cancelId ?? (buttons.length > 1 ? buttons.length - 1 : 0), checkboxChecked: false };
-  }
-  if (dialog.kind === 'open') return { canceled: true, filePaths: [] };
-  if (dialog.kind === 'save') return { canceled: true, filePath: '' };
-  return {};
+  const { defaultId, cancelId, buttons = [] } = dialog.options;
+  return { response: defaultId ?? cancelId ?? (buttons.length > 1 ? buttons.length - 1 : 0), checkboxChecked: false };
 }
 
 /** A dialog is on screen; `respond(answer)` runs (in a UI task) once the user answers. */

@@ -128,7 +128,6 @@ class BrowserWindow extends EventEmitter {
   #title;
   #destroyed = false;
   #closing = false;
-  #visible;
 
   static getAllWindows() {
     uiThreadOnly('BrowserWindow.getAllWindows');
@@ -149,7 +148,6 @@ class BrowserWindow extends EventEmitter {
     uiThreadOnly('new BrowserWindow');
     super();
     this.#title = options.title ?? app.getName();
-    this.#visible = options.show ?? true;
     this.webContents = new WebContents(this, options.webPreferences ?? {});
     windowList.add(this);
     emitEvent(app, 'browser-window-created', this);
@@ -183,25 +181,6 @@ class BrowserWindow extends EventEmitter {
   setMenuBarVisibility(visible) {
     uiThreadOnly('BrowserWindow.setMenuBarVisibility');
     if (typeof visible !== 'boolean') throw new TypeError('Error processing argument at index 0, conversion failure');
-  }
-
-  show() {
-    uiThreadOnly('BrowserWindow.show');
-    this.#visible = true;
-  }
-
-  hide() {
-    uiThreadOnly('BrowserWindow.hide');
-    this.#visible = false;
-  }
-
-  isVisible() {
-    uiThreadOnly('BrowserWindow.isVisible');
-    return this.#visible;
-  }
-
-  focus() {
-    uiThreadOnly('BrowserWindow.focus');
   }
 
   isDestroyed() {
@@ -282,10 +261,6 @@ renderers.setHandlers({
 });
 
 const webContents = {
-  getAllWebContents() {
-    uiThreadOnly('webContents.getAllWebContents');
-    return [...allContents.values()];
-  },
   fromId(id) {
     uiThreadOnly('webContents.fromId');
     return allContents.get(id);
