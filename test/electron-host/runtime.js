@@ -79,4 +79,4 @@ function ensureHost(major) {
   return { node: install.binary, library, version: install.version };
 }
 
-module.exports = { hostMajor, ensureHost, root };
+module.exports = { hostMajor, ensureHost };
