@@ -30,7 +30,6 @@ function fromRenderer(message) {
   else if (type === 'unloaded') handlers.unloaded(id);
   else if (type === 'close-requested') handlers.closeRequested(id);
   else if (type === 'preload-error') handlers.preloadError(id, message.path, message.error);
-  else if (type === 'console') process.stderr.write(`[renderer ${id}] ${message.text}\n`);
 }
 
 /** Posts `fn` as a UI task from another thread (a headless renderer's message). */

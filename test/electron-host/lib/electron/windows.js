@@ -256,7 +256,7 @@ renderers.setHandlers({
   },
   preloadError(id, preloadPath, error) {
     const contents = allContents.get(id);
-    if (contents !== undefined) emitEvent(contents, 'preload-error', preloadPath, error);
+    if (contents !== undefined) emitEvent(contents, 'preload-error', preloadPath, new Error(error));
   },
 });
 
