@@ -495,6 +495,12 @@ export function holdWhileServing(fn: () => void): boolean {
 }
 
 function releaseHeld(): void {
+  // Microtasks run on the main greenlet's thread; should native code run a checkpoint on
+  // a carrier, these switches wait for the event loop instead.
+  if (current !== mainRecord) {
+    setImmediate(releaseHeld);
+    return;
+  }
   for (const fn of held.splice(0)) {
     if (holdWhileServing(fn)) continue; // a microtask in the nested loop of another call
     try {
