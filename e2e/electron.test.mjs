@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright-core';
 import { exerciseDemo } from './terminal.mjs';
+import { checkReadmePage, writeReadmeApp } from './readme-app.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -58,7 +59,8 @@ if (!skip && needsDisplay && findXvfb() === null) {
   skip = 'no display for Electron: DISPLAY is unset and Xvfb is not installed (apt-get install xvfb)';
 }
 
-test('Electron app: every command through real key presses, sleep while the clock ticks, the quit dialogue', { skip, timeout: 180_000 }, async (t) => {
+/** Launches Electron with `main` (under Xvfb when there is no display); closed after `t`. */
+async function launchElectron(t, main, cwd) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
   if (needsDisplay) {
@@ -68,18 +70,17 @@ test('Electron app: every command through real key presses, sleep while the cloc
     await new Promise((resolve) => setTimeout(resolve, 1000));
     env.DISPLAY = display;
   }
-  const app = await _electron.launch({
-    executablePath: electron.binary,
-    args: ['--no-sandbox', path.join(root, 'demo-app/electron/main.js')],
-    cwd: root,
-    env,
-    timeout: 60_000,
-  });
+  const app = await _electron.launch({ executablePath: electron.binary, args: ['--no-sandbox', main], cwd, env, timeout: 60_000 });
   let closed = false;
   app.on('close', () => (closed = true));
   t.after(async () => {
     if (!closed) await app.close().catch(() => {});
   });
+  return app;
+}
+
+test('Electron app: every command through real key presses, sleep while the clock ticks, the quit dialogue', { skip, timeout: 180_000 }, async (t) => {
+  const app = await launchElectron(t, path.join(root, 'demo-app/electron/main.js'), root);
   const page = await app.firstWindow();
   assert.equal(await page.title(), 'tendril demo');
   const closing = await exerciseDemo(page, {
@@ -91,6 +92,19 @@ test('Electron app: every command through real key presses, sleep while the cloc
     },
   });
   await closing; // "Bye!", then the app quits by itself
+  const child = app.process();
+  if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(child.exitCode, 0, `the Electron app exited with ${child.exitCode ?? child.signalCode}`);
+});
+
+test("the README's Electron snippets work as written in Electron", { skip, timeout: 180_000 }, async (t) => {
+  const main = writeReadmeApp(root);
+  const app = await launchElectron(t, main, path.dirname(main));
+  const page = await app.firstWindow();
+  await checkReadmePage(page);
+  const closing = app.waitForEvent('close', { timeout: 15_000 });
+  await page.evaluate(() => window.tendril.send('key', 'q')); // returning from appLoop's function quits
+  await closing;
   const child = app.process();
   if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(child.exitCode, 0, `the Electron app exited with ${child.exitCode ?? child.signalCode}`);

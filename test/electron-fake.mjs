@@ -1,9 +1,9 @@
-// A stand-in for Electron's main-process module, for the Electron-layer tests (Electron
-// itself cannot run here). Its shape follows Electron's: a BrowserWindow class with
-// statics and a registry (getAllWindows, fromId), instances that are EventEmitters with
-// getters/setters and methods that return other objects (webContents) and promises
-// (loadFile), an `app` with whenReady/quit/exit and the quit events, ipcMain with
-// on/handle, dialog.showErrorBox.
+// An Electron-shaped object graph for the membrane tests (test/electron-marshal.test.mjs),
+// in plain Node: a BrowserWindow class with statics and a registry (getAllWindows, fromId),
+// instances that are EventEmitters with getters/setters and methods that return other
+// objects (webContents) and promises (loadFile), and `app`. Electron's behaviour (the
+// quit sequence, IPC, dialogs, nested loops, threads) is modelled by the Electron-shaped
+// host in test/electron-host/, where the Electron layer is tested.
 //
 // Every member checks the thread it runs on with the affine test addon: a call off the
 // process's main thread is recorded in `fake.offMain` and throws, as Electron would crash.
@@ -50,7 +50,6 @@ export function createFakeElectron() {
   let nextId = 1;
   class BrowserWindow extends EventEmitter {
     #title;
-    #destroyed = false;
     static getAllWindows() {
       onMainThread('BrowserWindow.getAllWindows');
       return [...windows];
@@ -99,19 +98,6 @@ export function createFakeElectron() {
         }, 5);
       });
     }
-    isDestroyed() {
-      onMainThread('BrowserWindow.isDestroyed');
-      return this.#destroyed;
-    }
-    close() {
-      onMainThread('BrowserWindow.close');
-      setImmediate(() => {
-        this.#destroyed = true;
-        windows.splice(windows.indexOf(this), 1);
-        this.emit('closed');
-        if (windows.length === 0) app.emit('window-all-closed');
-      });
-    }
     on(event, listener) {
       onMainThread('BrowserWindow.on');
       return super.on(event, listener);
@@ -130,114 +116,12 @@ export function createFakeElectron() {
     }
   }
 
-  class App extends EventEmitter {
-    #ready = false;
-    #readyPromise = null;
-    #quitting = false;
-    exitCode = null;
-    log = [];
-    whenReady() {
-      onMainThread('app.whenReady');
-      this.#readyPromise ??= new Promise((resolve) =>
-        setTimeout(() => {
-          this.#ready = true;
-          this.log.push('ready');
-          this.emit('ready');
-          resolve();
-        }, 10),
-      );
-      return this.#readyPromise;
-    }
-    isReady() {
-      onMainThread('app.isReady');
-      return this.#ready;
-    }
+  const app = {
     get name() {
       onMainThread('app.name');
       return 'fake-app';
-    }
-    // Electron's order: before-quit, then will-quit (preventable), then quit and exit.
-    quit() {
-      onMainThread('app.quit');
-      this.log.push('quit()');
-      setImmediate(() => {
-        if (this.exitCode !== null) return;
-        const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
-        this.emit('before-quit', event);
-        if (event.defaultPrevented) return;
-        const willQuit = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
-        this.emit('will-quit', willQuit);
-        if (willQuit.defaultPrevented) {
-          this.log.push('quit prevented');
-          return;
-        }
-        this.exitCode = 0;
-        this.log.push('exit 0');
-        this.emit('quit', {}, 0);
-      });
-    }
-    exit(code = 0) {
-      onMainThread('app.exit');
-      if (this.exitCode !== null) return;
-      this.exitCode = code;
-      this.log.push(`exit ${code}`);
-    }
-    on(event, listener) {
-      onMainThread('app.on');
-      return super.on(event, listener);
-    }
-    removeListener(event, listener) {
-      onMainThread('app.removeListener');
-      return super.removeListener(event, listener);
-    }
-  }
-  const app = new App();
-  app.on('window-all-closed', () => app.quit()); // what an app without its own listener gets
-
-  class IpcMain extends EventEmitter {
-    #handlers = new Map();
-    on(channel, listener) {
-      onMainThread('ipcMain.on');
-      return super.on(channel, listener);
-    }
-    removeListener(channel, listener) {
-      onMainThread('ipcMain.removeListener');
-      return super.removeListener(channel, listener);
-    }
-    handle(channel, handler) {
-      onMainThread('ipcMain.handle');
-      if (this.#handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-      this.#handlers.set(channel, handler);
-    }
-    removeHandler(channel) {
-      onMainThread('ipcMain.removeHandler');
-      this.#handlers.delete(channel);
-    }
-    hasHandler(channel) {
-      return this.#handlers.has(channel);
-    }
-    /** What a renderer's ipcRenderer.send does, seen from the main process. */
-    deliver(channel, sender, ...args) {
-      onMainThread('ipcMain.deliver');
-      this.emit(channel, { sender, reply: (...a) => sender.send(`${channel}-reply`, ...a) }, ...args);
-    }
-    /** What a renderer's ipcRenderer.invoke does: the handler's result, as a promise. */
-    async invoke(channel, sender, ...args) {
-      onMainThread('ipcMain.invoke');
-      const handler = this.#handlers.get(channel);
-      if (handler === undefined) throw new Error(`No handler registered for '${channel}'`);
-      return await handler({ sender }, ...args);
-    }
-  }
-  const ipcMain = new IpcMain();
-
-  const dialog = {
-    shown: [],
-    showErrorBox(title, content) {
-      onMainThread('dialog.showErrorBox');
-      this.shown.push({ title, content });
     },
   };
 
-  return { calls, offMain, app, BrowserWindow, WebContents, ipcMain, dialog };
+  return { calls, offMain, app, BrowserWindow, WebContents };
 }

@@ -112,7 +112,7 @@ test('an Electron-shaped graph: classes, statics, registry, instances, getters/s
   assert.deepEqual(fake.offMain, ['BrowserWindow.getAllWindows'], 'no marshalled member ran off the main thread');
   const offMainCalls = fake.calls.filter((call) => call.tid !== mainTid);
   assert.deepEqual(offMainCalls.map((call) => call.what), ['BrowserWindow.getAllWindows']);
-  assert.ok(fake.calls.length - offMainCalls.length > 15, 'the marshalled calls were logged on the main thread');
+  assert.ok(fake.calls.length - offMainCalls.length >= 15, 'the marshalled calls were logged on the main thread');
   assert.equal(r.firstOfAll, r.win, 'getAllWindows()[0] === win');
   assert.equal(r.secondOfAll, r.other);
   assert.equal(r.count, 2);

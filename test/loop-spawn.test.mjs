@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Greenlet, GreenletError, GreenletExit, getCurrent, spawn, Task, asyncify, waitFor, sleep, Channel } from 'tendril';
+import { Greenlet, GreenletError, GreenletExit, getCurrent, onMain, spawn, Task, asyncify, waitFor, sleep, Channel } from 'tendril';
 
 test('spawn runs fn(...args) in a new greenlet, child of main, started after the current code', async () => {
   const log = [];
@@ -167,6 +167,54 @@ test('kill() from another greenlet waits until the task has ended', async () => 
     'kill returned, victim dead=true',
     'join of the killed task returns its GreenletExit: true',
   ]);
+  assert.ok((await victim.promise) instanceof GreenletExit);
+});
+
+// Inside an onMain() call no switch can happen. Electron calls listeners inside such calls
+// (appLoop's will-quit listener kills the app greenlet when it quits from inside it).
+test('kill() from inside an onMain() call of the task waiting for that call: GreenletExit when the call returns', async () => {
+  const log = [];
+  let task;
+  task = spawn(() => {
+    try {
+      const value = onMain(() => {
+        task.kill();
+        log.push('the call goes on');
+        return 'value';
+      });
+      log.push(`call returned ${value}`);
+    } catch (e) {
+      log.push(`caught ${e instanceof GreenletExit ? 'GreenletExit' : e}`);
+      throw e;
+    } finally {
+      log.push('finally');
+    }
+  });
+  assert.ok((await task.promise) instanceof GreenletExit);
+  assert.deepEqual(log, ['the call goes on', 'caught GreenletExit', 'finally']);
+});
+
+test('kill() from inside an onMain() call of another task: delivered once the call has returned', async () => {
+  const log = [];
+  const victim = spawn(() => {
+    try {
+      sleep(60_000);
+    } finally {
+      log.push('victim finally');
+    }
+  });
+  const killer = spawn(() => {
+    sleep(1);
+    onMain(() => {
+      victim.kill(); // returns at once: no switch inside the call
+      log.push(`kill returned, victim dead=${victim.dead}`);
+    });
+    log.push('call returned');
+    sleep(0);
+    log.push(`victim dead=${victim.dead}`);
+  });
+  await killer.promise;
+  assert.deepEqual(log, ['kill returned, victim dead=false', 'call returned', 'victim finally', 'victim dead=true']);
   assert.ok((await victim.promise) instanceof GreenletExit);
 });
 

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Greenlet, GreenletExit, getCurrent, settrace, gettrace } from 'tendril';
+import { spawnSync } from 'node:child_process';
 import { runFixture } from './helpers.mjs';
 
 const main = Greenlet.main;
@@ -167,4 +168,10 @@ test('child: resumed from a timer, an error whose parent is dead surfaces as an 
   assert.equal(r.code, 1);
   assert.deepEqual(r.lines, ['child parked', 'parent done', 'parent dead true', 'exit 1']);
   assert.match(r.stderr, /Error: child error with its parent dead/);
+});
+
+test("plain Node: tendril leaves process.exit as it is (Electron's, which is app.exit(), is marshalled to the UI thread)", () => {
+  const script = "const exit = process.exit; require('tendril'); require('tendril/electron'); process.stdout.write(String(exit === process.exit));";
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.stdout, 'true', r.stderr);
 });

@@ -1,6 +1,6 @@
 // The Electron layer over any module shaped like Electron's main-process `electron`:
 // `ui`, `appLoop`, `ipcChannel`, `handle`. tendril/electron builds it over the real
-// module; the tests build it over a stand-in (Electron cannot run everywhere).
+// module; the tests run it in an Electron-shaped host (test/electron-host/).
 //
 // Everything this layer does to Electron runs on the main greenlet's thread: either in
 // Electron's own callbacks (which it calls on the UI thread) or through onMain().

@@ -16,6 +16,7 @@
 // The module requires 'electron' on first use, not when loaded: plain Node can load it
 // (and createElectronLayer/marshal work anywhere); `ui`, appLoop, ipcChannel and handle
 // throw outside Electron's main process. The main entry, 'tendril', never loads it.
+import './process-exit';
 import type { GreenletExit } from './errors';
 import {
   createElectronLayer,

@@ -59,6 +59,8 @@ let incoming: { message: Message; origin: Record } | null = null;
 let pendingCall: MainCall | null = null;
 /** True while the main thread runs an onMain() function on behalf of a greenlet. */
 let serving = false;
+/** The call being served, while `serving`. */
+let served: MainCall | null = null;
 let tearingDown = false;
 
 interface MainCall {
@@ -66,6 +68,8 @@ interface MainCall {
   caller: Record;
   failed: boolean;
   value: unknown;
+  /** Raised in the caller once the call has run (it was killed while it waited). */
+  raise: { error: unknown } | null;
 }
 
 function recordOf(value: unknown, what: string): Record {
@@ -193,6 +197,7 @@ function handOff(self: Record, carrier: number): void {
     // Only the main thread is ever woken for a call: serve it, then hand back.
     pendingCall = null;
     serving = true;
+    served = call;
     try {
       call.value = call.fn();
     } catch (error) {
@@ -200,6 +205,8 @@ function handOff(self: Record, carrier: number): void {
       call.value = error;
     } finally {
       serving = false;
+      served = null;
+      if (held.length > 0) queueMicrotask(releaseHeld);
     }
     current = call.caller;
     next = call.caller.carrier;
@@ -290,18 +297,21 @@ function kill(record: Record): void {
   }
 }
 
-const orphans = new FinalizationRegistry<Record>((record) => {
+function orphanCollected(record: Record): void {
   // Its object was collected while it was suspended; a later getCurrent() inside it may
   // already have recreated one, in which case it is not an orphan any more.
   if (record.state !== State.Active || record.ref?.deref() !== undefined) return;
-  if (current !== mainRecord || serving || tearingDown) return;
+  if (current !== mainRecord || tearingDown) return;
+  if (holdWhileServing(() => orphanCollected(record))) return;
   const object = objectOf(record);
   kill(record);
   if (record.state === State.Active) {
     survivors.add(object);
     process.emitWarning('GreenletExit did not kill a collected greenlet; it is kept alive', 'GreenletWarning');
   }
-});
+}
+
+const orphans = new FinalizationRegistry<Record>(orphanCollected);
 
 /** Rounds of kills at exit: a greenlet whose finally switches away or waits is killed
  *  again, so its finally gets to finish; one that never lets go is left after these. */
@@ -313,9 +323,12 @@ const EXIT_KILL_ROUNDS = 8;
  * cleanup that follows (not reached after process.exit()) runs no JavaScript.
  */
 function killSuspended(): void {
+  // Electron emits 'exit' from app 'quit', which may come inside an onMain() call
+  // (process.exit() in a greenlet is app.exit() on the UI thread): kill after it.
+  if (holdWhileServing(killSuspended)) return;
   for (let round = 0; round < EXIT_KILL_ROUNDS; round++) {
     const suspended = [...live].reverse().filter((record) => record !== current);
-    if (suspended.length === 0 || tearingDown || serving) return;
+    if (suspended.length === 0 || tearingDown) return;
     for (const record of suspended) {
       if (record.state === State.Active) kill(record);
     }
@@ -453,7 +466,7 @@ export function onMain<T>(fn: () => T): T {
   if (current === mainRecord || serving) return fn();
   ensureCanSwitch();
   const self = current;
-  const call: MainCall = { fn, caller: self, failed: false, value: undefined };
+  const call: MainCall = { fn, caller: self, failed: false, value: undefined, raise: null };
   pendingCall = call;
   self.waitingIn = 'onMain()';
   current = mainRecord;
@@ -462,8 +475,51 @@ export function onMain<T>(fn: () => T): T {
   } finally {
     self.waitingIn = null;
   }
+  if (call.raise !== null) throw call.raise.error;
   if (call.failed) throw call.value;
   return call.value as T;
+}
+
+/**
+ * Work that switches greenlets, held while the main thread serves an onMain() call
+ * (Electron runs timers, IPC and listeners inside one: a sync dialog's nested loop), where
+ * no switch can happen. Released in order, from a microtask, once the call has returned.
+ */
+const held: (() => void)[] = [];
+
+/** Holds `fn` and returns true while an onMain() call is being served; else false. */
+export function holdWhileServing(fn: () => void): boolean {
+  if (!serving) return false;
+  held.push(fn);
+  return true;
+}
+
+function releaseHeld(): void {
+  // Microtasks run on the main greenlet's thread; should native code run a checkpoint on
+  // a carrier, these switches wait for the event loop instead.
+  if (current !== mainRecord) {
+    setImmediate(releaseHeld);
+    return;
+  }
+  for (const fn of held.splice(0)) {
+    if (holdWhileServing(fn)) continue; // a microtask in the nested loop of another call
+    try {
+      fn();
+    } catch (error) {
+      void Promise.reject(error); // nobody to throw to: reported as unhandled
+    }
+  }
+}
+
+/**
+ * While an onMain() call is served: when `target` is the greenlet waiting for it, makes
+ * the call raise `error` in it once it has run (a kill of the caller, from inside the
+ * call) and returns true. Otherwise returns false.
+ */
+export function raiseWhenCallReturns(target: Greenlet, error: unknown): boolean {
+  if (served === null || records.get(target) !== served.caller) return false;
+  served.raise ??= { error };
+  return true;
 }
 
 /** One suspension of a greenlet in suspend(); resume() ends it at most once. */

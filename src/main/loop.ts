@@ -5,8 +5,10 @@
 // Every wake-up is a real switch, so it is only ever done from the main greenlet (the
 // thread running the event loop): from a promise reaction, a timer, or a microtask queued
 // here. Promise reactions and microtasks only run on the main greenlet's thread: Node
-// drains the microtask queue from its own callback scopes, never on a carrier.
-import { assertCanWait, getCurrent, resume, suspend, Waiter } from './greenlet';
+// drains the microtask queue from its own callback scopes, never on a carrier. While the
+// main greenlet serves an onMain() call (Electron runs timers and IPC inside a sync
+// dialog's) no switch can happen: wake-ups wait until the call has returned.
+import { assertCanWait, getCurrent, holdWhileServing, resume, suspend, Waiter } from './greenlet';
 
 /** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
 export function inMain(): boolean {
@@ -32,6 +34,7 @@ export function later(fn: () => void): void {
       setImmediate(later, fn);
       return;
     }
+    if (holdWhileServing(() => later(fn))) return;
     try {
       fn();
     } catch (error) {
@@ -52,6 +55,7 @@ export function wake(waiter: Waiter, failed: boolean, value: unknown): boolean {
     setImmediate(wake, waiter, failed, value);
     return false;
   }
+  if (holdWhileServing(() => wake(waiter, failed, value))) return false;
   try {
     return resume(waiter, failed, value);
   } catch (error) {

@@ -1,7 +1,7 @@
 // spawn() and asyncify(): greenlets started from the event loop, as tasks that can be
 // joined (from greenlets), awaited (from async code) and killed.
 import { GreenletError, GreenletExit } from './errors';
-import { assertCanWait, getCurrent, Greenlet } from './greenlet';
+import { assertCanWait, getCurrent, Greenlet, holdWhileServing, raiseWhenCallReturns } from './greenlet';
 import { later, reportUnhandled, waitOn } from './loop';
 
 const enum State {
@@ -80,10 +80,12 @@ export class Task<T = unknown> {
    * dead one is left alone.
    *
    * From the main greenlet it returns once the task has handled the exit (ended, or
-   * caught it and waits again); it throws `GreenletError` where no switch may happen
-   * (inside an `onMain()` call). From another greenlet the exit is delivered from the
-   * event loop and `kill()` waits until the task has ended. Inside the task itself it
-   * throws the GreenletExit right there.
+   * caught it and waits again). Inside an `onMain()` call, where no switch may happen
+   * (an Electron listener running inside a marshalled call), it returns at once: the
+   * exit is raised in the task when the call returns if the task is the one waiting for
+   * that call, else once the call has returned. From another greenlet the exit is
+   * delivered from the event loop and `kill()` waits until the task has ended. Inside
+   * the task itself it throws the GreenletExit right there.
    */
   kill(): void {
     if (this.#state === State.Dead) return;
@@ -94,6 +96,8 @@ export class Task<T = unknown> {
     const current = getCurrent();
     if (current === this.greenlet) throw new GreenletExit();
     if (current.isMain) {
+      if (raiseWhenCallReturns(this.greenlet, new GreenletExit())) return;
+      if (holdWhileServing(() => this.#throwIn())) return;
       this.#throwIn();
       return;
     }
@@ -104,7 +108,7 @@ export class Task<T = unknown> {
   }
 
   /** In the main greenlet. The task catches whatever fn throws, so an error here is a
-   *  refused switch (e.g. inside an onMain() call): it goes to the caller. */
+   *  refused switch: it goes to the caller. */
   #throwIn(): void {
     if (this.#state !== State.Running) return;
     this.greenlet.throw(new GreenletExit());

@@ -1,0 +1,279 @@
+// tendril in an Electron-shaped main process: the host of test/electron-host/ runs Node
+// (24 or later) the way Electron's browser process does, with an `electron` module whose
+// APIs kill the process off the UI thread. Each test runs an app (test/electron-host/apps/)
+// in a fresh host process and checks what it reported, its output and its exit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { apps, events, run, skipReason } from './electron-host/launch.mjs';
+
+const skip = skipReason();
+if (skip) process.stderr.write(`\n!!! test/electron-host.test.mjs SKIPPED: ${skip}\n\n`);
+const TIMEOUT = 120_000;
+
+const app = (name) => path.join(apps, name);
+const reportsOf = (r, event) => r.reports.filter((report) => report.event === event);
+const reportOf = (r, event) => {
+  const found = reportsOf(r, event);
+  assert.equal(found.length, 1, `one '${event}' report; got:\n${JSON.stringify(r.reports, null, 1)}\n${r.stderr}`);
+  return found[0];
+};
+
+/** Nothing went wrong unseen: no abort, no unhandled rejection, no warning. */
+function assertClean(r) {
+  assert.equal(r.signal, null, `the host died of ${r.signal}:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /FATAL/);
+  assert.deepEqual([...reportsOf(r, 'unhandledRejection'), ...reportsOf(r, 'warning')], []);
+}
+
+/** The end of Electron's quit sequence, on the UI thread, with `code`. */
+function assertQuit(r, code = 0) {
+  assert.equal(r.code, code, `exit code:\n${r.stdout}\n${r.stderr}`);
+  // lib/init.js emits process 'exit' from the first 'quit' listener, as Electron does.
+  const all = events(r.reports);
+  assert.equal(all[all.indexOf('exit') + 1], 'quit', all.join());
+  assert.equal(reportOf(r, 'exit').code, code);
+  reportOf(r, 'quit');
+  assert.ok(r.reports.filter((x) => ['before-quit', 'will-quit', 'quit', 'exit'].includes(x.event)).every((x) => x.ui));
+}
+
+// --- the host behaves like Electron's browser process -------------------------------------
+
+test('host: ready before whenReady(); app.quit() with a window: before-quit, close, closed, will-quit, exit, quit', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['quit-order'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), ['ready', 'whenReady', 'loaded', 'before-quit', 'close', 'closed', 'will-quit', 'exit', 'quit']);
+  assertQuit(r, 0);
+});
+
+test('host: process.exit(7) is app.exit(7): no before-quit/will-quit, windows destroyed and quit inside the call, it returns', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['process-exit'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), ['closed', 'exit', 'quit', 'returned']);
+  assert.equal(r.code, 7);
+});
+
+test('host: app.exit() before the main loop runs exits at once; Node never emits beforeExit', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['exit-before-ready'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), []);
+  assert.equal(r.code, 5);
+});
+
+test('host: an Electron API called off the UI thread kills the process (a CHECK failure)', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['off-ui-thread'] });
+  assert.equal(r.signal, 'SIGABRT', `${r.code} ${r.signal}\n${r.stderr}`);
+  assert.match(r.stderr, /FATAL: app\.isReady called off the UI thread/);
+  assert.deepEqual(events(r.reports), ['calling']);
+});
+
+test('host: a sync dialog runs a nested loop: a timer and an IPC message run inside the call', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['nested-loop'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports).slice(0, 4), ['dialog', 'timer in dialog', 'ipc in dialog', 'dialog returned']);
+  assert.equal(reportOf(r, 'timer in dialog').open, 1);
+  assert.equal(reportOf(r, 'ipc in dialog').text, 'hello');
+  assert.equal(reportOf(r, 'dialog returned').response, 1);
+  assertQuit(r, 0);
+});
+
+test('host: the microtask checkpoint comes after each task and when an emitted event is done', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['microtasks'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports).slice(0, 5), ['task 1', 'microtask of task 1', 'task 2', 'ipc event', 'microtask of the ipc event']);
+  assertQuit(r, 0);
+});
+
+test("host: a timer started outside Electron's setTimeout wrapper still fires (the libuv wake)", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['timer-without-wrapper'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports)[0], 'timer fired');
+  assertQuit(r, 0);
+});
+
+test("host: a timer started outside the wrapper from a whenReady() reaction fires (the wake after 'ready')", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['timer-in-ready'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports)[0], 'timer fired');
+  assertQuit(r, 0);
+});
+
+test('host: a greenlet resumed from an IPC task can sleep', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('host-model.js'), { args: ['sleep-after-ipc'] });
+  assertClean(r);
+  assert.equal(reportOf(r, 'slept').value, 42);
+  assertQuit(r, 0);
+});
+
+// --- tendril/electron ----------------------------------------------------------------------
+
+test('appLoop runs fn in a greenlet once the app is ready; ui works there; returning quits (exit 0)', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['app-loop-returns'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'scheduled'), { event: 'scheduled', ready: false });
+  assert.deepEqual(reportOf(r, 'returning'), { event: 'returning', ready: true, ui: false, main: false, sameWindow: true });
+  assert.equal(reportOf(r, 'resolved').value, 'done');
+  assert.deepEqual(events(r.reports).slice(2), ['before-quit', 'resolved', 'will-quit', 'exit', 'quit']);
+  assertQuit(r, 0);
+});
+
+test('appLoop with quitOnReturn: false leaves the app running', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['quit-on-return-false'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), ['resolved', 'still running', 'before-quit', 'will-quit', 'exit', 'quit']);
+  assertQuit(r, 0);
+});
+
+test('an uncaught error in the app greenlet: stderr, an error dialog, exit code 1; errorDialog: false shows none', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['app-error'] });
+  assertClean(r);
+  assert.equal(reportOf(r, 'rejected').same, true, 'the promise rejects with the very error');
+  const dialog = reportOf(r, 'dialog');
+  assert.equal(dialog.message, 'Uncaught error in the app');
+  assert.match(dialog.detail, /TypeError: the app logic broke/);
+  assert.match(r.stderr, /app greenlet failed:[\s\S]*the app logic broke/);
+  assert.deepEqual(reportsOf(r, 'before-quit'), [], 'app.exit(1): no before-quit');
+  assertQuit(r, 1);
+
+  const quiet = await run(app('layer.js'), { args: ['app-error', 'no-dialog'] });
+  assertClean(quiet);
+  assert.deepEqual(reportsOf(quiet, 'dialog'), []);
+  assertQuit(quiet, 1);
+});
+
+test('the last window closed while the app greenlet waits: GreenletExit, finally runs (and may wait), then the quit completes', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['quit-kills-app-greenlet'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), [
+    'waiting', 'before-quit', 'will-quit', 'caught', 'finally', 'finally done', 'before-quit', 'will-quit', 'exit', 'quit', 'resolved',
+  ]);
+  assert.equal(reportOf(r, 'caught').exit, true);
+  assert.equal(reportOf(r, 'finally').destroyed, true);
+  assert.equal(reportOf(r, 'resolved').exit, true);
+  assertQuit(r, 0);
+});
+
+test('ui.app.quit() from the app greenlet with no window: the greenlet ends with GreenletExit, finally runs, exit 0 (issue 10, failure 2)', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['app-quit-from-app-greenlet'] });
+  assertClean(r);
+  assert.deepEqual(reportsOf(r, 'dialog'), [], 'no error dialog');
+  assert.deepEqual(events(r.reports), [
+    'quitting', 'before-quit', 'will-quit', 'caught', 'finally', 'before-quit', 'will-quit', 'exit', 'quit', 'resolved',
+  ]);
+  assert.equal(reportOf(r, 'caught').exit, true, reportOf(r, 'caught').error);
+  assert.equal(reportOf(r, 'resolved').exit, true);
+  assertQuit(r, 0);
+});
+
+test('process.exit() in a greenlet runs app.exit() on the UI thread; the greenlet is killed at exit (issue 10, failure 3)', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['process-exit-in-greenlet'] });
+  assertClean(r);
+  assert.deepEqual(events(r.reports), ['exiting', 'closed', 'exit', 'quit', 'process.exit returned', 'finally']);
+  assert.equal(reportOf(r, 'closed').ui, true, 'the window was destroyed on the UI thread');
+  assert.equal(reportOf(r, 'process.exit returned').destroyed, true);
+  assert.equal(r.code, 3);
+});
+
+test('ipcChannel: messages in order; withEvent marshals the event; close() stops listening', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['ipc-channel'] });
+  assertClean(r);
+  const received = reportOf(r, 'received');
+  assert.deepEqual(JSON.parse(received.got), ['a', null, ['x', 'y']]); // undefined → null in JSON
+  assert.deepEqual(received.args, ['ada', 2]);
+  assert.equal(received.senderIsProxy, true);
+  assert.equal(received.iterated, 0);
+  assert.equal(received.listeners, 0, 'close() removed the ipcMain listener');
+  assert.deepEqual(received.pageGot, [['hello-back', 'hi ada']]);
+  assertQuit(r, 0);
+});
+
+test('handle: the handler runs in a greenlet, may wait and use ui; the page gets its result or its error', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['handle'] });
+  assertClean(r);
+  const { results, seen } = reportOf(r, 'invoked');
+  assert.deepEqual(results.compute, { value: { sum: 5, title: 'sum 5' } });
+  assert.deepEqual(results.fail, { error: "Error invoking remote method 'fail': RangeError: handler failed" });
+  assert.deepEqual(results.both.map((x) => x.value.sum), [2, 20]);
+  assert.deepEqual(results.missing, { error: "Error invoking remote method 'missing': Error: No handler registered for 'missing'" });
+  assert.deepEqual(results.removed, { error: "Error invoking remote method 'compute': Error: No handler registered for 'compute'" });
+  assert.equal(seen.length, 3);
+  assert.ok(seen.every((s) => !s.ui && !s.main && s.senderIsProxy));
+  assertQuit(r, 0);
+});
+
+test('dialog.showMessageBox through ui: waitFor its promise; other greenlets run while it is open', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['async-dialog'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'answered'), { event: 'answered', response: 1, otherResult: 'other ran', open: 1 });
+  assertQuit(r, 0);
+});
+
+test('AsyncLocalStorage: a greenlet keeps its store when an IPC task, a timer or a marshalled call resumes it', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['async-context'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'stores'), { event: 'stores', seen: ['greenlet', 'greenlet', 'greenlet', 'greenlet'], main: 'main' });
+  assertQuit(r, 0);
+});
+
+test('ui in Electron: identity kept, listeners on the main greenlet, real promises, errors as they are', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['marshal'] });
+  assertClean(r);
+  const m = reportOf(r, 'marshalled');
+  assert.equal(m.same, true);
+  assert.equal(m.webContentsTwice, true);
+  assert.equal(m.isWindow, true);
+  assert.equal(m.isPromise, true);
+  assert.deepEqual(m.listener, [{ ui: true, main: true, thisIsProxy: true }]);
+  assert.deepEqual(m.error, { type: true, message: 'Error processing argument at index 0, conversion failure' });
+  assertQuit(r, 0);
+});
+
+test('tendril/electron used first from inside a greenlet works: its own Electron calls go through onMain', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['layer-from-greenlet'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'used'), { event: 'used', received: 'v', invoked: 'handled', uiIsElectron: true });
+  assertQuit(r, 0);
+});
+
+test('misuse: bad arguments throw TypeError; a listener registered through ui cannot wait', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('layer.js'), { args: ['misuse'] });
+  assertClean(r);
+  assert.deepEqual(reportOf(r, 'refused'), { event: 'refused', typeErrors: [true, true, true, true], greenletError: true });
+  assertQuit(r, 0);
+});
+
+test("the demo's Electron app (demo-app/electron/main.js) with its page played headless: commands, handle('info'), quit", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('demo.js'));
+  assertClean(r);
+  assert.deepEqual(reportsOf(r, 'failed'), []);
+  assert.deepEqual(reportOf(r, 'info'), { event: 'info', host: 'electron', electron: '0.0.0-host' });
+  assert.equal(reportOf(r, 'slept').clockTicked, true, 'the clock ticked during the sleep');
+  const { output, closed } = reportOf(r, 'transcript');
+  assert.match(output, /^tendril demo \(electron host\)/);
+  assert.match(output, /^commands\s+running\s+this command$/m);
+  assert.match(output, /Are you sure\? \[y\/n\] y\nBye!\n$/);
+  assert.deepEqual(closed, [['closed', 'quit']]);
+  assertQuit(r, 0);
+});
+
+// --- wake-ups while the main greenlet serves a marshalled call (issue 10, failure 1) --------
+
+const woken = {
+  timer: { g1: true, spawned: null, woke: ['slept'] },
+  ipc: { g1: true, spawned: null, woke: ['from the page', 'G1 finally'] },
+  channel: { g1: true, spawned: null, woke: ['from a listener', 'G1 finally'] },
+  kill: { g1: true, spawned: null, woke: ['G1 finally'] },
+  spawn: { g1: true, spawned: true, woke: ['G1 finally', 'spawned ran'] },
+};
+for (const [scenario, expected] of Object.entries(woken)) {
+  test(`a ${scenario === 'spawn' ? 'spawn()' : scenario} wake-up during a sync dialog in another greenlet is delivered once, after the call`, { skip, timeout: TIMEOUT }, async () => {
+    const r = await run(app('wakeups.js'), { args: [scenario] });
+    assertClean(r);
+    assert.deepEqual(reportsOf(r, 'trigger threw'), []);
+    assert.deepEqual(reportsOf(r, 'dialog').map((d) => d.message), ['during']);
+    assert.equal(reportOf(r, 'dialog returned').response, 1);
+    const { event, ...after } = reportOf(r, 'after');
+    assert.deepEqual(after, expected);
+    assertQuit(r, 0);
+  });
+}
