@@ -580,6 +580,11 @@ export function configure(options: Options): void {
   binding.configure(boot, GreenletError, stackSize, idleCarriers);
 }
 
+/** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */
+export function currentOptions(): Readonly<Required<Options>> {
+  return { ...settings };
+}
+
 /** Started greenlets that have not finished, and the carrier threads behind them. */
 export function stats(): { greenlets: number; carriers: number; idleCarriers: number } {
   const threads = binding.threads();
