@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Greenlet, stats, configure } from 'tendril';
+import { Greenlet, stats, configure, waitFor } from 'tendril';
 import { runFixture } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -200,6 +200,22 @@ test('misuse throws node-fibers\' errors', () => {
   expect(() => self.reset(1), TypeError, 'reset() expects no arguments');
   expect(() => Fiber(() => {}).throwInto(), Error, 'This Fiber is not yielding');
   self.run();
+});
+
+test('tendril\'s waits work in a fiber: control goes to the event loop, run() from main returns undefined', async () => {
+  let waited;
+  const fiber = Fiber(() => {
+    waited = waitFor(new Promise((resolve) => setTimeout(() => resolve('waited'), 1)));
+    return Fiber.yield('after the wait');
+  });
+  assert.equal(fiber.run(), undefined);
+  assert.equal(fiber.started, true);
+  for (let turns = 0; waited === undefined && turns < 1000; turns++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(waited, 'waited');
+  // The fiber yielded to its parent, the main greenlet, whose wake-up callback moved on.
+  assert.equal(fiber.started, true);
+  assert.equal(fiber.run('last'), 'last');
+  assert.equal(fiber.started, false);
 });
 
 test('Fiber.poolSize is tendril\'s idleCarriers: finished fibers\' threads kept for reuse', () => {
