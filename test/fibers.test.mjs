@@ -255,6 +255,19 @@ test('at exit, fibers left yielding run their finally blocks (tendril\'s teardow
   assert.equal(stderr, '');
 });
 
+test('workers: each thread has its own fibers and futures, and ends cleanly with one yielding', () => {
+  const { code, stdout, stderr } = runFixture('fibers-worker.js');
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  assert.equal(stdout, [
+    'worker 1 counted 10,11,12, in a fiber true',
+    'worker 1 exit 0',
+    'worker 2 counted 20,21,22, in a fiber true',
+    'worker 2 exit 0',
+    '',
+  ].join('\n'));
+});
+
 test('typings: test/types/fibers-usage.ts compiles, every expected error included', () => {
   const tsc = require.resolve('typescript/bin/tsc');
   const project = fileURLToPath(new URL('./types/fibers.tsconfig.json', import.meta.url));
