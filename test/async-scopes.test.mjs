@@ -295,6 +295,12 @@ test('teardown: greenlets parked inside scopes at exit unwind them, nothing abor
   }
 });
 
+test('a greenlet parked inside a scope whose object is collected is killed inside its scope', () => {
+  const { code, stdout, stderr } = runFixture('async-scopes-gc.js', [], { execArgv: ['--expose-gc'] });
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, 'finally in its scope: true\nhooks nested: true\n');
+});
+
 test('workers: switching inside scopes in a worker, and a worker ended with greenlets parked in them', () => {
   for (const mode of ['natural', 'terminate']) {
     const { code, signal, stdout, stderr } = runFixture('async-scopes-worker.js', [mode]);
