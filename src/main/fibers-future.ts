@@ -136,25 +136,27 @@ class Future<T = any> {
     this.#notify();
   }
 
+  /** Runs every callback; what one throws goes on to the event loop, not to the settler. */
   #notify(): void {
     const listeners = this.#listeners;
     this.#listeners = [];
-    for (const listener of listeners) this.#call(listener);
+    for (const listener of listeners) {
+      try {
+        this.#deliver(listener);
+      } catch (error) {
+        throwLater(error);
+      }
+    }
   }
 
-  /** Runs one callback; what it throws goes on to the event loop, not to the settler. */
-  #call(listener: Listener<T>): void {
-    try {
-      if (listener.kind === 'errback') {
-        if (this.#failed) listener.errback(this.#error);
-        else listener.errback(undefined, this.#value);
-      } else if (this.#failed) {
-        listener.onError.throw(this.#error);
-      } else {
-        listener.onValue(this.#value as T);
-      }
-    } catch (error) {
-      throwLater(error);
+  #deliver(listener: Listener<T>): void {
+    if (listener.kind === 'errback') {
+      if (this.#failed) listener.errback(this.#error);
+      else listener.errback(undefined, this.#value);
+    } else if (this.#failed) {
+      listener.onError.throw(this.#error);
+    } else {
+      listener.onValue(this.#value as T);
     }
   }
 
@@ -169,16 +171,8 @@ class Future<T = any> {
     const listener: Listener<T> = onValue
       ? { kind: 'split', onError: first as Future<any>, onValue }
       : { kind: 'errback', errback: first as Errback<T> };
-    if (!this.#settled) {
-      this.#listeners.push(listener);
-    } else if (listener.kind === 'errback') {
-      if (this.#failed) listener.errback(this.#error);
-      else listener.errback(undefined, this.#value);
-    } else if (this.#failed) {
-      listener.onError.throw(this.#error);
-    } else {
-      listener.onValue(this.#value as T);
-    }
+    if (this.#settled) this.#deliver(listener);
+    else this.#listeners.push(listener);
     return this;
   }
 

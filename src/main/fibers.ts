@@ -78,14 +78,15 @@ class FiberObject implements Fiber {
     orphans.register(this, state);
   }
 
-  static stateOf(value: unknown): FiberState {
-    // node-fibers' methods are native functions with a signature check.
-    if (typeof value !== 'object' || value === null || !(#state in value)) throw new TypeError('Illegal invocation');
-    return (value as FiberObject).#state;
-  }
-
   static peek(value: unknown): FiberState | undefined {
     return typeof value === 'object' && value !== null && #state in value ? (value as FiberObject).#state : undefined;
+  }
+
+  static stateOf(value: unknown): FiberState {
+    // node-fibers' methods are native functions with a signature check.
+    const state = FiberObject.peek(value);
+    if (state === undefined) throw new TypeError('Illegal invocation');
+    return state;
   }
 
   run(...args: [value?: unknown]): unknown {
