@@ -1,9 +1,9 @@
 // Greenlet semantics (python-greenlet's, in JavaScript idiom) on top of the native
 // handoff. Everything here runs on whichever thread holds the V8 lock, one at a time,
 // so the module state below needs no locking.
-import { executionAsyncId } from 'node:async_hooks';
 import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
 import { GreenletError, GreenletExit } from './errors';
+import { inScopeHooks, leaveScopes, prepareAsyncScopes, reenterScopes, scopeBase } from './async-scopes';
 
 export type RunFunction = (...args: any[]) => unknown;
 export type TraceEvent = 'switch' | 'throw';
@@ -33,9 +33,8 @@ class Record {
   /** The function and `this` a started greenlet calls; dropped when it ends. */
   entry: { fn: RunFunction; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
-  /** executionAsyncId() when the greenlet last resumed: a different one at a switch
-   *  means it is inside an async scope it entered itself. */
-  asyncId = 0;
+  /** Where its own async scopes begin on Node's async-hooks stack (see async-scopes.ts). */
+  scopeBase = 0;
 
   constructor(
     public parent: Greenlet | null,
@@ -111,13 +110,8 @@ function ensureCanSwitch(): void {
   if (tearingDown) {
     throw new GreenletError('cannot switch greenlets while the environment is shutting down');
   }
-  if (current !== mainRecord && executionAsyncId() !== current.asyncId) {
-    throw new GreenletError(
-      'cannot switch away inside an async scope this greenlet entered (AsyncResource#runInAsyncScope, ' +
-        'a bound callback, an EventEmitterAsyncResource listener): Node keeps one async-hooks stack ' +
-        'per thread of JavaScript, and leaving the scope open across a switch would corrupt it. ' +
-        'Switch after the scope has returned.',
-    );
+  if (inScopeHooks()) {
+    throw new GreenletError('cannot switch greenlets inside an async_hooks callback run for a switch');
   }
   if (serving) {
     throw new GreenletError(
@@ -165,6 +159,9 @@ function prepareSwitch(target: Record, message: Message, origin: Record, force =
             'set g.run, or define run() in a subclass',
         );
       }
+      // The first greenlet of a thread starts from its main greenlet: the place to reach
+      // Node's async-hooks internals (see async-internals.ts).
+      prepareAsyncScopes();
       to.carrier = binding.acquire();
       to.entry = entry;
       to.run = undefined;
@@ -234,10 +231,30 @@ function receive(message: Message, origin: Record): unknown {
 function switchTo(target: Record, message: Message, force = false): unknown {
   ensureCanSwitch();
   const origin = current;
-  const to = prepareSwitch(target, message, origin, force);
-  if (to === origin) return receive(message, origin);
-  handOff(origin, to.carrier);
-  origin.asyncId = executionAsyncId();
+  // The main greenlet's scopes are the base every other greenlet runs on: they stay.
+  const scopes = origin === mainRecord ? null : leaveScopes(origin.scopeBase);
+  let to: Record;
+  try {
+    to = prepareSwitch(target, message, origin, force);
+  } catch (error) {
+    reenterScopes(scopes);
+    throw error;
+  }
+  if (to === origin) {
+    reenterScopes(scopes);
+    return receive(message, origin);
+  }
+  try {
+    handOff(origin, to.carrier);
+  } catch (error) {
+    // Refused (shutting down): this greenlet goes on here, inside its scopes. Terminated
+    // execution runs no more JavaScript and needs nothing back.
+    if (error instanceof GreenletError) reenterScopes(scopes);
+    throw error;
+  }
+  // Its own scopes go back on top of the stack of whoever resumed it.
+  origin.scopeBase = scopeBase();
+  reenterScopes(scopes);
   const arrived = incoming!;
   incoming = null;
   return receive(arrived.message, arrived.origin);
@@ -251,7 +268,7 @@ function boot(): number {
   const self = current;
   const { message, origin } = incoming!;
   incoming = null;
-  self.asyncId = executionAsyncId();
+  self.scopeBase = scopeBase();
   const entry = self.entry!;
   let result: Message;
   try {
@@ -617,6 +634,11 @@ export function configure(options: Options): void {
   settings.stackSize = stackSize;
   settings.idleCarriers = idleCarriers;
   binding.configure(boot, GreenletError, stackSize, idleCarriers);
+}
+
+/** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */
+export function currentOptions(): Readonly<Required<Options>> {
+  return { ...settings };
 }
 
 /** Started greenlets that have not finished, and the carrier threads behind them. */
