@@ -6,7 +6,8 @@
 // committed). Here each file is started the same way, with NODE_PATH pointing at
 // compat/fibers instead, the package that serves `require('fibers')` from tendril. As in
 // node-fibers' runner, a file passes when it exits 0, prints exactly `pass` and writes
-// nothing to stderr.
+// nothing to stderr. The same files also run in the Electron-shaped host
+// (test/electron-host/), as an Electron app's main script.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apps, run, skipReason } from './electron-host/launch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIBERS = 'fibers@5.0.3'; // the last node-fibers release
@@ -48,8 +50,10 @@ const linkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tendril-fibers-suite-'));
 fs.symlinkSync(root, path.join(linkDir, 'tendril'), 'dir');
 process.on('exit', () => fs.rmSync(linkDir, { recursive: true, force: true }));
 
+const NODE_PATH = [path.join(root, 'compat', 'fibers'), linkDir].join(path.delimiter);
+
 function runSuiteFile(file) {
-  const env = { ...process.env, NODE_PATH: [path.join(root, 'compat', 'fibers'), linkDir].join(path.delimiter) };
+  const env = { ...process.env, NODE_PATH };
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
   return spawnSync(process.execPath, [path.join('test', file)], { cwd: suiteDir, env, encoding: 'utf8', timeout: 120_000 });
@@ -70,5 +74,27 @@ for (const file of files) {
     assert.equal(result.stdout, 'pass\n', report);
     assert.equal(result.stderr, '', report);
     assert.equal(result.status, 0, report);
+  });
+}
+
+const hostSkip = skipReason();
+/** Files that do not apply to an Electron main process, and why. */
+const NOT_IN_ELECTRON = {
+  'child-process.js':
+    "spawns process.execPath as a Node child; in Electron's main process that is Electron itself " +
+    '(apps set ELECTRON_RUN_AS_NODE for that), so it would start the app again',
+};
+for (const file of files) {
+  const skip = hostSkip || NOT_IN_ELECTRON[file] || false;
+  test(`node-fibers test/${file} in the Electron-shaped host`, { skip, timeout: 120_000 }, async () => {
+    let result;
+    for (let attempt = 1; attempt <= (TIMED.has(file) ? 3 : 1); attempt++) {
+      result = await run(path.join(apps, 'fibers-suite.js'), { args: [path.join('test', file)], cwd: suiteDir, env: { NODE_PATH } });
+      if (result.stdout === 'pass\n') break;
+    }
+    const report = `exit ${result.code ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+    assert.equal(result.stdout, 'pass\n', report);
+    assert.equal(result.stderr, '', report);
+    assert.equal(result.code, 0, report);
   });
 }
