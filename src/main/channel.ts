@@ -26,6 +26,119 @@ const CLOSED: unique symbol = Symbol('closed');
 const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResult<never>;
 
 /**
+ * The state and logic of one channel. It lives outside the Channel object (in `cores`)
+ * rather than in ES private fields: those would put `#private` into the published
+ * declarations, which TypeScript rejects below target ES2015 (TS18028).
+ */
+class Core<T> {
+  values: T[] = [];
+  head = 0;
+  receivers: Receiver<T>[] = [];
+  closed = false;
+  pumpQueued = false;
+
+  get size(): number {
+    return this.values.length - this.head;
+  }
+
+  take(): T {
+    const value = this.values[this.head]!;
+    this.values[this.head] = undefined as T;
+    this.head++;
+    if (this.head === this.values.length) {
+      this.values = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.values.length) {
+      this.values = this.values.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+
+  /** Puts a value back at the front (one handed to a receiver that could not take it). */
+  putBack(value: T): void {
+    if (this.head > 0) this.values[--this.head] = value;
+    else this.values.unshift(value);
+  }
+
+  receive(what: string): T | typeof CLOSED {
+    assertCanWait(what);
+    if (this.receivers.length === 0) {
+      if (this.size > 0) return this.take();
+      if (this.closed) return CLOSED;
+    }
+    const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
+    this.receivers.push(receiver);
+    try {
+      suspend(what, (waiter) => {
+        receiver.waiter = waiter;
+      });
+    } catch (error) {
+      // Interrupted. A value handed over just before (only possible when a tracer threw
+      // at the resume) goes back to the front: nothing is lost.
+      if (receiver.has) {
+        receiver.has = false;
+        this.putBack(receiver.value as T);
+        this.queuePump();
+      }
+      throw error;
+    } finally {
+      const at = this.receivers.indexOf(receiver);
+      if (at >= 0) this.receivers.splice(at, 1);
+    }
+    return receiver.has ? (receiver.value as T) : CLOSED;
+  }
+
+  queuePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    later(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** In the main greenlet: hands values (or the close) to waiting receivers, in order. */
+  pump(): void {
+    while (this.receivers.length > 0) {
+      const receiver = this.receivers[0]!;
+      const waiter = receiver.waiter;
+      if (waiter === null || !waiter.pending) {
+        this.receivers.shift();
+        continue;
+      }
+      if (this.size > 0) {
+        receiver.value = this.take();
+        receiver.has = true;
+      } else if (!this.closed) {
+        return;
+      }
+      this.receivers.shift();
+      let delivered = false;
+      try {
+        delivered = resume(waiter, false, undefined);
+      } catch (error) {
+        delivered = true;
+        reportUnhandled(error);
+      }
+      if (!delivered && receiver.has) {
+        receiver.has = false;
+        this.putBack(receiver.value as T);
+      }
+    }
+  }
+}
+
+const cores = new WeakMap<object, Core<unknown>>();
+
+/** The core of a channel; a TypeError for anything that is not one (`Channel.prototype.send.call({})`). */
+function coreOf<T>(channel: Channel<T>, what: string): Core<T> {
+  const core = cores.get(channel);
+  if (core === undefined) throw new TypeError(`${what} called on something that is not a Channel`);
+  return core as Core<T>;
+}
+
+/**
  * An unbounded FIFO channel. `send()` never blocks and may be called from anywhere
  * (event callbacks, async code, greenlets). `receive()` blocks the calling greenlet
  * until a value arrives or the channel is closed; several waiting receivers are served
@@ -42,20 +155,18 @@ const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResu
  * lines.send('a'); lines.send('b'); lines.close();
  */
 export class Channel<T = unknown> implements Iterable<T> {
-  #values: T[] = [];
-  #head = 0;
-  #receivers: Receiver<T>[] = [];
-  #closed = false;
-  #pumpQueued = false;
+  constructor() {
+    cores.set(this, new Core<T>() as Core<unknown>);
+  }
 
   /** True once close() was called (values sent before may still be waiting). */
   get closed(): boolean {
-    return this.#closed;
+    return coreOf(this, 'Channel#closed').closed;
   }
 
   /** How many values are sent and not yet received. */
   get size(): number {
-    return this.#values.length - this.#head;
+    return coreOf(this, 'Channel#size').size;
   }
 
   /**
@@ -64,9 +175,10 @@ export class Channel<T = unknown> implements Iterable<T> {
    * `ChannelClosed` when the channel is closed.
    */
   send(value: T): void {
-    if (this.#closed) throw new ChannelClosed('send() on a closed channel');
-    this.#values.push(value);
-    if (this.#receivers.length > 0) this.#queuePump();
+    const core = coreOf(this, 'Channel#send()');
+    if (core.closed) throw new ChannelClosed('send() on a closed channel');
+    core.values.push(value);
+    if (core.receivers.length > 0) core.queuePump();
   }
 
   /**
@@ -77,7 +189,7 @@ export class Channel<T = unknown> implements Iterable<T> {
    * the main greenlet (use `tryReceive()` there).
    */
   receive(): T {
-    const value = this.#receive('Channel.receive()');
+    const value = coreOf(this, 'Channel#receive()').receive('Channel.receive()');
     if (value === CLOSED) throw new ChannelClosed('receive() on a closed channel: every value was received');
     return value;
   }
@@ -89,8 +201,9 @@ export class Channel<T = unknown> implements Iterable<T> {
    * in receive()). Works anywhere, the main greenlet included.
    */
   tryReceive(): TryReceiveResult<T> {
-    if (this.#receivers.length > 0 || this.size === 0) return NOTHING;
-    return { ok: true, value: this.#take() };
+    const core = coreOf(this, 'Channel#tryReceive()');
+    if (core.receivers.length > 0 || core.size === 0) return NOTHING;
+    return { ok: true, value: core.take() };
   }
 
   /**
@@ -99,9 +212,10 @@ export class Channel<T = unknown> implements Iterable<T> {
    * Closing twice does nothing.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#receivers.length > 0) this.#queuePump();
+    const core = coreOf(this, 'Channel#close()');
+    if (core.closed) return;
+    core.closed = true;
+    if (core.receivers.length > 0) core.queuePump();
   }
 
   /**
@@ -110,8 +224,9 @@ export class Channel<T = unknown> implements Iterable<T> {
    * `GreenletError`.
    */
   *[Symbol.iterator](): Iterator<T, undefined, undefined> {
+    const core = coreOf(this, 'Channel#[Symbol.iterator]()');
     for (;;) {
-      const value = this.#receive('Channel iteration');
+      const value = core.receive('Channel iteration');
       if (value === CLOSED) return undefined;
       yield value;
     }
@@ -119,93 +234,6 @@ export class Channel<T = unknown> implements Iterable<T> {
 
   get [Symbol.toStringTag](): string {
     return 'Channel';
-  }
-
-  #take(): T {
-    const value = this.#values[this.#head]!;
-    this.#values[this.#head] = undefined as T;
-    this.#head++;
-    if (this.#head === this.#values.length) {
-      this.#values = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#values.length) {
-      this.#values = this.#values.slice(this.#head);
-      this.#head = 0;
-    }
-    return value;
-  }
-
-  /** Puts a value back at the front (one handed to a receiver that could not take it). */
-  #putBack(value: T): void {
-    if (this.#head > 0) this.#values[--this.#head] = value;
-    else this.#values.unshift(value);
-  }
-
-  #receive(what: string): T | typeof CLOSED {
-    assertCanWait(what);
-    if (this.#receivers.length === 0) {
-      if (this.size > 0) return this.#take();
-      if (this.#closed) return CLOSED;
-    }
-    const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
-    this.#receivers.push(receiver);
-    try {
-      suspend(what, (waiter) => {
-        receiver.waiter = waiter;
-      });
-    } catch (error) {
-      // Interrupted. A value handed over just before (only possible when a tracer threw
-      // at the resume) goes back to the front: nothing is lost.
-      if (receiver.has) {
-        receiver.has = false;
-        this.#putBack(receiver.value as T);
-        this.#queuePump();
-      }
-      throw error;
-    } finally {
-      const at = this.#receivers.indexOf(receiver);
-      if (at >= 0) this.#receivers.splice(at, 1);
-    }
-    return receiver.has ? (receiver.value as T) : CLOSED;
-  }
-
-  #queuePump(): void {
-    if (this.#pumpQueued) return;
-    this.#pumpQueued = true;
-    later(() => {
-      this.#pumpQueued = false;
-      this.#pump();
-    });
-  }
-
-  /** In the main greenlet: hands values (or the close) to waiting receivers, in order. */
-  #pump(): void {
-    while (this.#receivers.length > 0) {
-      const receiver = this.#receivers[0]!;
-      const waiter = receiver.waiter;
-      if (waiter === null || !waiter.pending) {
-        this.#receivers.shift();
-        continue;
-      }
-      if (this.size > 0) {
-        receiver.value = this.#take();
-        receiver.has = true;
-      } else if (!this.#closed) {
-        return;
-      }
-      this.#receivers.shift();
-      let delivered = false;
-      try {
-        delivered = resume(waiter, false, undefined);
-      } catch (error) {
-        delivered = true;
-        reportUnhandled(error);
-      }
-      if (!delivered && receiver.has) {
-        receiver.has = false;
-        this.#putBack(receiver.value as T);
-      }
-    }
   }
 }
 
@@ -283,18 +311,20 @@ export function fromEvent<T = unknown>(
   return channel;
 }
 
+/** What closing an EventChannel stops: its listeners (until it is closed). */
+const stops = new WeakMap<object, () => void>();
+
 /** A channel that stops listening to its event source when closed. */
 export class EventChannel<T> extends Channel<T> {
-  #stop: (() => void) | null;
-  /** @internal made by fromEvent() and ipcChannel() */
+  /** Made by fromEvent() and ipcChannel(): `stop` removes the listeners. */
   constructor(stop: () => void) {
     super();
-    this.#stop = stop;
+    stops.set(this, stop);
   }
   override close(): void {
-    const stop = this.#stop;
-    this.#stop = null;
+    const stop = stops.get(this);
+    stops.delete(this);
     super.close();
-    if (stop !== null) stop();
+    if (stop !== undefined) stop();
   }
 }
