@@ -1,8 +1,10 @@
 // Channel<T>: values handed from anywhere (callbacks, greenlets) to greenlets that wait
 // for them; fromEvent() feeds one from an EventEmitter or EventTarget.
+import type { EventEmitter } from 'node:events';
 import { GreenletError } from './errors';
 import { assertCanWait, resume, suspend, Waiter } from './greenlet';
 import { later, reportUnhandled } from './loop';
+import type { IsAny, Signatures } from './overloads';
 
 /**
  * Raised by `receive()` on a channel that is closed and drained, and by `send()` on a
@@ -256,21 +258,72 @@ export interface FromEventOptions {
 }
 
 /**
+ * What `fromEvent(target, name)` sends for each event, read from the target's typings:
+ * the `on(name, listener)` overload for that name (as @types/node up to 24 declares
+ * streams, sockets and processes, and as hand-typed emitters often do), or the map of
+ * a `new EventEmitter<Events>()`. The listener's arguments become one value the way
+ * fromEvent() delivers them: none is `undefined`, one is that value, several are the
+ * array. `unknown` when the typings do not say (an EventTarget, a plain EventEmitter):
+ * then name the type, `fromEvent<Buffer>(target, 'data')`.
+ */
+export type EventValue<E, K> = Delivered<EventArgs<E, K>>;
+
+type EventArgs<E, K> = [OnArgs<E, K>] extends [never] ? MapArgs<E, K> : OnArgs<E, K>;
+
+/** The listener arguments of the `on` overloads whose event name is `K` (or within it). */
+type OnArgs<E, K> = E extends { on: infer F } ? ListenerArgs<Signatures<F>, K> : never;
+type ListenerArgs<L, K> = L extends [[infer P, unknown], ...infer Rest]
+  ? (P extends [infer N, (...args: infer A) => unknown, ...unknown[]] ? ([N] extends [K] ? A : never) : never) | ListenerArgs<Rest, K>
+  : never;
+
+/** The arguments of `K` in the map of an `EventEmitter<Events>` (TypeScript infers the
+ *  map of such an emitter itself, not of a subclass: that one gives `any`, skipped). */
+type MapArgs<E, K> = E extends EventEmitter<infer M>
+  ? K extends keyof M
+    ? IsAny<M[K]> extends true
+      ? never
+      : M[K] extends unknown[]
+        ? M[K]
+        : never
+    : never
+  : never;
+
+type Delivered<A> = [A] extends [never]
+  ? unknown
+  : A extends []
+    ? undefined
+    : A extends [infer V]
+      ? NotAny<V>
+      : A extends [(infer V)?]
+        ? NotAny<V> | undefined
+        : { [I in keyof A]: NotAny<A[I]> };
+type NotAny<T> = IsAny<T> extends true ? unknown : T;
+
+/**
  * Returns a Channel fed by the `name` events of an EventEmitter (`on`) or EventTarget
  * (`addEventListener`). Each event sends one value: for an emitter, its one argument
  * (`undefined` for none, an array of them for several, like `switch()`); for an
  * EventTarget, the Event. `channel.close()` stops listening; so does any event named in
  * `options.closeOn`, after which receivers drain what arrived and iteration ends.
  *
+ * In TypeScript the element type comes from the target's typings where they name the
+ * event (see EventValue), else it is `unknown`; `fromEvent<T>(...)` names it.
+ *
  * @example
- * const data = fromEvent<Buffer>(socket, 'data', { closeOn: 'close' });
+ * const data = fromEvent(socket, 'data', { closeOn: 'close' }); // Channel<Buffer>
  * spawn(() => { for (const chunk of data) handle(chunk); });
  */
-export function fromEvent<T = unknown>(
+export function fromEvent<E extends EventEmitterLike | EventTargetLike, K extends string | symbol>(
+  target: E,
+  name: K,
+  options?: FromEventOptions,
+): Channel<EventValue<E, K>>;
+export function fromEvent<T>(target: EventEmitterLike | EventTargetLike, name: string | symbol, options?: FromEventOptions): Channel<T>;
+export function fromEvent(
   target: EventEmitterLike | EventTargetLike,
   name: string | symbol,
   options: FromEventOptions = {},
-): Channel<T> {
+): Channel<unknown> {
   if (typeof name !== 'string' && typeof name !== 'symbol') {
     throw new TypeError(`fromEvent() takes an event name (string or symbol), not ${name === null ? 'null' : typeof name}`);
   }
@@ -295,13 +348,13 @@ export function fromEvent<T = unknown>(
     throw new TypeError('fromEvent() takes an EventEmitter (on/removeListener) or an EventTarget (addEventListener/removeEventListener)');
   }
 
-  const channel = new EventChannel<T>(() => {
+  const channel = new EventChannel<unknown>(() => {
     unlisten(name, onEvent);
     for (const closer of closers) unlisten(closer, onClose);
   });
   // An emitter calls the listeners it had when emit() began: one may run after close().
   function onEvent(...args: unknown[]): void {
-    if (!channel.closed) channel.send(deliver(args) as T);
+    if (!channel.closed) channel.send(deliver(args));
   }
   function onClose(): void {
     channel.close();
