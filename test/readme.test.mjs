@@ -9,6 +9,7 @@
 //                                       plain Node, run in the Electron-shaped host
 //   <!-- commands -->                   shell commands: each `npm run X` is a script of
 //                                       package.json and each `node FILE` a file here
+//   <!-- config: ... -->                a JSON configuration (a package.json): it parses
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -24,11 +25,12 @@ const blocks = readmeBlocks();
 const kind = (block) => (block.marker === null ? 'run' : block.marker.split(':')[0].trim());
 const where = (block) => `README.md:${block.line}`;
 
-test('every README code block is runnable JavaScript, an excerpt of a named file, Electron code or shell commands', () => {
+test('every README code block is runnable JavaScript, an excerpt of a named file, Electron code, shell commands or a configuration', () => {
   const wrong = blocks
     .filter((block) => {
       const k = kind(block);
       if (block.lang === 'sh') return k !== 'commands';
+      if (block.lang === 'json') return k !== 'config';
       return block.lang !== 'js' || !['run', 'excerpt', 'electron'].includes(k);
     })
     .map((block) => `${where(block)}: \`\`\`${block.lang} marked ${JSON.stringify(block.marker)}`);
@@ -98,6 +100,12 @@ for (const block of blocks.filter((b) => kind(b) === 'excerpt')) {
     }
   });
 }
+
+test("the README's JSON configurations parse", () => {
+  for (const block of blocks.filter((b) => b.lang === 'json')) {
+    assert.doesNotThrow(() => JSON.parse(block.code), `${where(block)} is not JSON`);
+  }
+});
 
 test("the README's shell commands name real npm scripts and files", () => {
   const missing = [];
