@@ -3,9 +3,10 @@
 // spec: every command, `sleep 2` while the clock ticks, the quit dialogue, and the app
 // exiting 0 after "y".
 //
-// It runs where Electron's binary is installed (Electron's npm package fetches it on
-// first use, or with `npx install-electron`, from Electron's release downloads) and is
-// reported as skipped, with the reason, where it is not. On Linux without a display it
+// It runs where Electron's binary is installed (the electron devDependency's install
+// script fetches it from Electron's release downloads; package.json's allowScripts keeps
+// npm 11 from running it, so fetch it with `node node_modules/electron/install.js`) and
+// is reported as skipped, with the reason, where it is not. On Linux without a display it
 // starts Xvfb when that is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,8 +38,8 @@ function findElectron() {
   if (!fs.existsSync(binary)) {
     return {
       reason:
-        `${path.relative(root, binary)} is missing (Electron's npm package fetches its binary from ` +
-        "Electron's release downloads on first use: run `npx install-electron` where they can be reached)",
+        `${path.relative(root, binary)} is missing (fetch it from Electron's release downloads with ` +
+        '`node node_modules/electron/install.js` where they can be reached)',
     };
   }
   return { binary };

@@ -29,26 +29,107 @@ export async function waitForTranscript(page, check, what, timeout = 15_000) {
   assert.fail(`timed out waiting for ${what}; the transcript is:\n${text}`);
 }
 
-const prompts = (text) => text.split('\n> ').length - 1 + (text.startsWith('> ') ? 1 : 0);
+/** How many lines the page has finished, shown or not (it keeps only the last ones). */
+export const finishedLines = (page) => page.locator('#transcript').evaluate((t) => Number(t.dataset.lines ?? 0));
 
 /**
  * Types `line` and Enter as key presses; waits for the next "> " prompt and returns what
  * the command printed (between its echoed line and that prompt).
  */
 export async function run(page, line, { shown = line } = {}) {
-  const before = await transcript(page);
-  const count = prompts(before);
   await page.keyboard.type(line, { delay: 15 });
+  return enter(page, shown);
+}
+
+/** Presses Enter on the line being edited (shown as `shown`) and returns what the command printed. */
+export async function enter(page, shown) {
+  const lines = await finishedLines(page);
   await page.keyboard.press('Enter');
-  const after = await waitForTranscript(page, (t) => prompts(t) > count && t.endsWith('> '), `the prompt after "${line}"`);
   const echoed = `> ${shown}\n`;
-  const start = after.indexOf(echoed, before.lastIndexOf('> '));
-  assert.ok(start >= 0, `the command line "${line}" was not echoed:\n${after.slice(before.length - 2)}`);
+  let after = '';
+  const end = Date.now() + 15_000;
+  for (;;) {
+    after = await transcript(page);
+    if (after.endsWith('> ') && (await finishedLines(page)) > lines) break;
+    if (Date.now() > end) assert.fail(`timed out waiting for the prompt after "${shown}"; the transcript is:\n${after}`);
+    await page.waitForTimeout(25);
+  }
+  const start = after.lastIndexOf(echoed);
+  assert.ok(start >= 0, `the command line "${shown}" was not echoed:\n${after.slice(-2000)}`);
   return after.slice(start + echoed.length, after.length - 2);
 }
 
+/** The line being edited, split at the cursor: [before it, under it, after it]. */
+const cursorLine = (page) =>
+  page.evaluate(() => ['before', 'cursor', 'after'].map((id) => document.getElementById(id).textContent));
+
+/**
+ * What a terminal window takes besides plain typing: a paste event (several lines at
+ * once), Ctrl+V from the clipboard (`clipboard: true`, where the page may use it),
+ * emoji and other non-ASCII text, an IME composition, line editing with the arrows,
+ * Home, End, Backspace and Delete, and the command history (Up/Down).
+ */
+export async function exerciseInput(page, { clipboard = false } = {}) {
+  // A paste event with two lines: each runs as a command.
+  await page.locator('#input').evaluate((input) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'echo pasted one\r\necho pasted two\r\n');
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await waitForTranscript(page, (t) => t.endsWith('> echo pasted one\npasted one\n> echo pasted two\npasted two\n> '), 'the pasted commands');
+
+  if (clipboard) {
+    await page.evaluate(() => navigator.clipboard.writeText('echo from the clipboard'));
+    await page.keyboard.press('Control+V');
+    await waitForTranscript(page, (t) => t.endsWith('> echo from the clipboard'), 'the text pasted with Ctrl+V');
+    assert.equal(await enter(page, 'echo from the clipboard'), 'from the clipboard\n');
+  }
+
+  // Emoji, accents, other scripts: typed as text (Playwright inserts what the keyboard lacks).
+  const text = 'héllo wörld ñ ç 👍🏽 🇫🇷 日本語 Ω';
+  assert.equal(await run(page, `echo ${text}`), `${text}\n`);
+
+  // An IME composition: nothing reaches the app until it is committed.
+  const cdp = await page.context().newCDPSession(page);
+  await page.keyboard.type('echo ', { delay: 15 });
+  await waitForTranscript(page, (t) => t.endsWith('> echo '), 'the start of the line');
+  await cdp.send('Input.imeSetComposition', { text: 'に', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+  await page.waitForTimeout(200);
+  assert.ok((await transcript(page)).endsWith('> echo '), 'text still being composed was sent');
+  await cdp.send('Input.insertText', { text: '日本' });
+  await waitForTranscript(page, (t) => t.endsWith('> echo 日本'), 'the committed composition');
+  assert.equal(await enter(page, 'echo 日本'), '日本\n');
+  await cdp.detach();
+
+  // Line editing: "echo wrold" becomes "echo big world" by hand.
+  const press = async (...keys) => {
+    for (const key of keys) await page.keyboard.press(key);
+  };
+  await page.keyboard.type('echo wrold', { delay: 15 });
+  await press('ArrowLeft', 'ArrowLeft', 'ArrowLeft');
+  await page.waitForFunction(() => document.getElementById('cursor').textContent === 'o');
+  assert.deepEqual(await cursorLine(page), ['> echo wr', 'o', 'ld']);
+  await press('Backspace', 'End', 'ArrowLeft', 'ArrowLeft'); // "echo wold", before "ld"
+  await page.keyboard.type('r');
+  await press('Home', 'Delete', 'Delete', 'Delete', 'Delete'); // " world"
+  await page.keyboard.type('echo');
+  await press('ArrowRight');
+  await page.keyboard.type('big ');
+  await waitForTranscript(page, (t) => t.endsWith('> echo big world'), 'the edited line');
+  assert.deepEqual(await cursorLine(page), ['> echo big ', 'w', 'orld']);
+  assert.equal(await enter(page, 'echo big world'), 'big world\n');
+
+  // History: Up brings back earlier lines, Down goes forward again.
+  await press('ArrowUp');
+  await waitForTranscript(page, (t) => t.endsWith('> echo big world'), 'the last line again');
+  await press('ArrowUp', 'ArrowUp', 'ArrowDown');
+  await waitForTranscript(page, (t) => t.endsWith('> echo 日本'), 'two lines back');
+  assert.equal(await enter(page, 'echo 日本'), '日本\n');
+}
+
 /** The whole session: every command, then the quit dialogue (n, then y). */
-export async function exerciseDemo(page, { host, screenshot, onQuit }) {
+export async function exerciseDemo(page, { host, screenshot, onQuit, clipboard = false }) {
   await page.locator('#terminal').focus();
   await waitForTranscript(page, (t) => t.endsWith('> '), 'the first prompt');
   const first = await transcript(page);
@@ -140,6 +221,8 @@ export async function exerciseDemo(page, { host, screenshot, onQuit }) {
   assert.ok(slept.length > beforeSleep.length);
 
   if (screenshot) await screenshot();
+
+  await exerciseInput(page, { clipboard });
 
   // quit: "Are you sure?" — n keeps going, y ends the app.
   await page.keyboard.type('quit', { delay: 15 });

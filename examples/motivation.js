@@ -25,23 +25,37 @@ if (isTTY) stdin.setRawMode(true);
 stdin.setEncoding('utf8');
 const keystrokes = fromEvent(stdin, 'data', { closeOn: 'end' });
 
-let pending = '';
+let pending = ''; // what arrived and was not read yet
 const END = null;
 
 /** Waits (in this greenlet only) for the next character typed; END at end of input. */
 function read_next_char() {
-  while (pending === '') {
-    try {
-      pending = keystrokes.receive(); // parks until the next 'data' event
-    } catch (error) {
-      if (error instanceof ChannelClosed) return END;
-      throw error;
+  for (;;) {
+    while (pending === '') {
+      try {
+        pending = keystrokes.receive(); // parks until the next 'data' event
+      } catch (error) {
+        if (error instanceof ChannelClosed) return END;
+        throw error;
+      }
     }
+    // The escape sequence of a key that is no character (an arrow, Home, F1, a lone
+    // Escape): dropped.
+    const sequence = /^\x1b(\[[0-9;]*[@-~]|O.)?/.exec(pending);
+    if (sequence !== null) {
+      pending = pending.slice(sequence[0].length);
+      continue;
+    }
+    const [char] = pending; // one code point
+    pending = pending.slice(char.length);
+    if (char === '\u0003' || char === '\u0004') return END; // Ctrl-C, Ctrl-D in raw mode
+    return char === '\r' ? '\n' : char; // Enter in raw mode is a carriage return
   }
-  const [char] = pending; // one code point
-  pending = pending.slice(char.length);
-  if (char === '\u0003' || char === '\u0004') return END; // Ctrl-C, Ctrl-D in raw mode
-  return char === '\r' ? '\n' : char; // Enter in raw mode is a carriage return
+}
+
+/** Leaves a terminal tidy: the shell's prompt starts on a line of its own. */
+function end() {
+  if (isTTY) write('\n');
 }
 
 // --- The synchronous side: python-greenlet's process_commands() -------------------
@@ -51,7 +65,7 @@ function process_commands() {
     let line = '';
     while (!line.endsWith('\n')) {
       const char = read_next_char();
-      if (char === END) return;
+      if (char === END) return end();
       if (char === '\u007f' || char === '\b') {
         // Backspace: forget the last character, and rub it out on the screen.
         if (line !== '') {
@@ -66,7 +80,7 @@ function process_commands() {
     if (line === 'quit\n') {
       write('Are you sure? [y/n] ');
       const answer = read_next_char();
-      if (answer === END) return;
+      if (answer === END) return end();
       write(answer === '\n' ? '\n' : `${answer}\n`);
       if (answer !== 'y') continue; // ignore the command
       write('Bye!\n');

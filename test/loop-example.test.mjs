@@ -141,3 +141,58 @@ test('through a real pseudo-terminal (script): raw mode, Enter is \\r, same tran
     p.child.kill();
   }
 });
+
+/** `script` runs `command` in a pseudo-terminal; null when util-linux's script is missing. */
+function inTerminal(command) {
+  const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined) return null;
+  return start('script', ['-qfec', command, '/dev/null']);
+}
+const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+const NO_SCRIPT = "util-linux 'script' is not available: the pseudo-terminal tests need it";
+
+for (const [name, key] of [['Ctrl-C', '\u0003'], ['Ctrl-D', '\u0004']]) {
+  test(`through a pseudo-terminal: ${name} mid-line ends with a newline and the terminal back in cooked mode`, async (t) => {
+    // After the example, stty shows the terminal's mode as the shell gets it back.
+    const p = inTerminal(`${quote(process.execPath)} ${example}; stty -a`);
+    if (p === null) return t.skip(NO_SCRIPT);
+    const normalize = (s) => s.replaceAll('\r\n', '\n');
+    try {
+      await p.until(`${BANNER}> `, normalize);
+      await p.type('hel');
+      await p.until('> hel', normalize);
+      p.child.stdin.write(key);
+      const { code } = await p.exited;
+      assert.equal(code, 0, p.stderr);
+      const out = normalize(p.stdout);
+      assert.ok(out.startsWith(`${BANNER}> hel\n`), `no newline after ${name}: ${JSON.stringify(out.slice(0, 200))}`);
+      const modes = out.slice(`${BANNER}> hel\n`.length);
+      assert.match(modes, /(^|\s)icanon(\s|$)/m, `stty after the example: ${modes}`);
+      assert.match(modes, /(^|\s)echo(\s|$)/m, `stty after the example: ${modes}`);
+    } finally {
+      p.child.kill();
+    }
+  });
+}
+
+test('through a pseudo-terminal: arrow keys and other escape sequences are not echoed, and not part of the line', async (t) => {
+  const p = inTerminal(`${quote(process.execPath)} ${example}`);
+  if (p === null) return t.skip(NO_SCRIPT);
+  const normalize = (s) => s.replaceAll('\r\n', '\n');
+  try {
+    await p.until(`${BANNER}> `, normalize);
+    await p.type('he');
+    // Each key's sequence in one write, as a terminal sends it: left, up, Home, F1, Escape.
+    for (const sequence of ['\x1b[D', '\x1b[A', '\x1b[H', '\x1bOP', '\x1b']) {
+      p.child.stdin.write(sequence);
+      await delay(20);
+    }
+    await p.type('llo\r');
+    await p.until('Hello to you too!\n> ', normalize);
+    await p.type('quit\ry');
+    await p.exited;
+    assert.equal(normalize(p.stdout), `${BANNER}> hello\nHello to you too!\n> quit\nAre you sure? [y/n] y\nBye!\n`);
+  } finally {
+    p.child.kill();
+  }
+});

@@ -33,7 +33,7 @@
 // | blocking(x), spawn(x),           | undefined, 1, 'f', {}                             | TypeError takes a function        |
 // |   asyncify(x), new Task(x)       |                                                   |                                   |
 // | Task (called without new)        | -                                                 | TypeError (class constructor)     |
-// | Task.prototype.kill/dead, Channel| this = {}                                         | TypeError private member          |
+// | Task.prototype.kill/dead, Channel| this = {}                                         | TypeError not a Task / Channel    |
 // |   send/tryReceive/close          |                                                   |                                   |
 // | Task.prototype.join in a greenlet| this = {}                                         | TypeError                         |
 // | channel.send(v) after close()    | -                                                 | ChannelClosed                     |
@@ -79,7 +79,7 @@ const CTOR = (name) => [TypeError, new RegExp(`^Class constructor ${name} cannot
 const GETTER = [TypeError, /^Cannot set property \w+ of .+ which has only a getter$|^Cannot set property main of class Greenlet/];
 const NO_RUN = [GreenletError, /^cannot switch to a greenlet that has no run function/];
 const IN_MAIN = (what) => [GreenletError, new RegExp(`^${what.replace(/[()]/g, '\\$&')} cannot wait in the main greenlet`)];
-const PRIVATE = [TypeError, /^Cannot read private member #\w+ from an object whose class did not declare it$/];
+const NOT_INSTANCE = [TypeError, /^(Task|Channel)#\w+(\(\))? called on something that is not a (Task|Channel)$/];
 const STACK = [RangeError, /^stackSize must be an integer from 524288 to 1073741824 bytes, not /];
 const IDLE = [RangeError, /^idleCarriers must be an integer from 0 to 100000, not /];
 const SLEEP = [RangeError, /^sleep\(\) takes a number of milliseconds >= 0, not /];
@@ -144,11 +144,11 @@ const rows = [
     ['new Task(x)', String(v), () => new Task(v), FUNC('spawn')],
   ]),
   ['Task', 'called without new', () => Task(fn), CTOR('Task')],
-  ['Task.prototype.kill', 'this {}', () => Task.prototype.kill.call({}), PRIVATE],
-  ['get Task.prototype.dead', 'this {}', () => Object.getOwnPropertyDescriptor(Task.prototype, 'dead').get.call({}), PRIVATE],
-  ['Channel.prototype.send', 'this {}', () => Channel.prototype.send.call({}, 1), PRIVATE],
-  ['Channel.prototype.tryReceive', 'this {}', () => Channel.prototype.tryReceive.call({}), PRIVATE],
-  ['Channel.prototype.close', 'this {}', () => Channel.prototype.close.call({}), PRIVATE],
+  ['Task.prototype.kill', 'this {}', () => Task.prototype.kill.call({}), NOT_INSTANCE],
+  ['get Task.prototype.dead', 'this {}', () => Object.getOwnPropertyDescriptor(Task.prototype, 'dead').get.call({}), NOT_INSTANCE],
+  ['Channel.prototype.send', 'this {}', () => Channel.prototype.send.call({}, 1), NOT_INSTANCE],
+  ['Channel.prototype.tryReceive', 'this {}', () => Channel.prototype.tryReceive.call({}), NOT_INSTANCE],
+  ['Channel.prototype.close', 'this {}', () => Channel.prototype.close.call({}), NOT_INSTANCE],
   ['channel.send(v)', 'after close()', () => { const c = new Channel(); c.close(); c.send(1); }, [ChannelClosed, /^send\(\) on a closed channel$/]],
   ...[null, undefined, 42, {}, { on() {} }].map((v, i) => ['fromEvent(x, name)', `bad source #${i}`, () => fromEvent(v, 'data'), FROM_EVENT]),
   ['fromEvent(eventTarget, name)', 'Symbol(e)', () => fromEvent(new EventTarget(), Symbol('e')), [TypeError, /^an EventTarget event name must be a string$/]],

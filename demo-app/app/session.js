@@ -9,15 +9,18 @@
 // HTTP + WebSocket):
 //
 //   host.name            'electron' | 'browser'
-//   host.keys            a tendril Channel of keystrokes: one character, '\n' for Enter,
-//                        '\b' for Backspace (closed when the window goes away)
-//   host.send(ch, ...a)  a message to the page: 'output' (text to append; '\b' rubs out
-//                        the last character), 'clock' (the time to show), 'closed'
+//   host.keys            a tendril Channel of what the page sends: typed or pasted text,
+//                        '\n' for Enter, '\b' for Backspace, escape sequences for the
+//                        arrows, Home, End, Delete (closed when the window goes away)
+//   host.send(ch, ...a)  a message to the page: 'output' (text to write, with the few
+//                        terminal controls of line-editor.js), 'clock' (the time to
+//                        show), 'closed'
 //   host.quit()          called after "Bye!", before runSession returns (optional)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { Greenlet, GreenletError, ChannelClosed, blocking, getCurrent, sleep, spawn, stats } = require('tendril');
+const { LineEditor, keyAt } = require('./line-editor');
 
 const FILES = path.join(__dirname, '..', 'files');
 const readdir = blocking(fs.promises.readdir);
@@ -107,40 +110,44 @@ function runSession(host, { filesDir = FILES } = {}) {
   registry.add('clock', clock.greenlet, 'starting');
 
   // --- read_next_char(): waits in this greenlet only -----------------------------------
+  // What the page sent and this loop has not read yet: typed text, pasted text (many
+  // lines at once), escape sequences of the arrow keys.
   let pending = '';
-  function readNextChar() {
-    while (pending === '') {
+  let at = 0;
+  /** The next key: one grapheme, or a whole escape sequence (see line-editor.js). */
+  function readKey() {
+    while (at === pending.length) {
       try {
         pending = registry.doing('waiting for a key (Channel.receive)', () => host.keys.receive());
+        at = 0;
       } catch (error) {
         if (error instanceof ChannelClosed) throw new WindowClosed('the window went away');
         throw error;
       }
     }
-    const [char] = pending;
-    pending = pending.slice(char.length);
-    return char === '\r' ? '\n' : char;
+    const { key, length } = keyAt(pending, at);
+    at += length;
+    return key;
   }
 
-  function readLine(prompt) {
-    write(prompt);
-    let line = '';
+  /** python-greenlet's read_next_char(): the next character typed (keys that are not
+   *  characters, such as the arrows, are skipped). */
+  function readNextChar() {
     for (;;) {
-      const char = readNextChar();
-      if (char === '\n') {
-        write('\n');
-        return line;
-      }
-      if (char === '\b' || char === '\u007f') {
-        if (line !== '') {
-          line = line.slice(0, -1);
-          write('\b');
-        }
-        continue;
-      }
-      if (char < ' ') continue; // other control characters
-      line += char;
-      write(char); // the echo: this loop owns the screen, like a terminal's remote echo
+      const key = readKey();
+      if (!key.startsWith('\x1b')) return key;
+    }
+  }
+
+  /** Reads a line after `prompt`, with line editing (and Up/Down through `history`). */
+  function readLine(prompt, history = null) {
+    write(prompt);
+    const editor = new LineEditor(history);
+    for (;;) {
+      // The echo: this loop owns the screen, like a terminal's remote echo.
+      const { draw, line } = editor.key(readKey());
+      if (draw !== '') write(draw);
+      if (line !== undefined) return line;
     }
   }
 
@@ -239,13 +246,14 @@ function runSession(host, { filesDir = FILES } = {}) {
   }
 
   // --- python-greenlet's process_commands() ---------------------------------------------
+  const history = []; // the command lines of this session, for Up/Down
   function processCommands() {
     for (;;) {
-      const line = readLine('> ');
+      const line = readLine('> ', history);
       if (line.trim() === 'quit') {
         write('Are you sure? [y/n] ');
         const answer = readNextChar();
-        write(answer === '\n' ? '\n' : `${answer}\n`);
+        write(answer >= ' ' && answer !== '\u007f' ? `${answer}\n` : '\n');
         if (answer !== 'y' && answer !== 'Y') {
           write('OK, staying.\n');
           continue; // ignore the command

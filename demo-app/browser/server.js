@@ -3,10 +3,14 @@
 // (renderer/) as the Electron app, with Node serving the page over HTTP and carrying the
 // bridge's send/on/invoke over a WebSocket, on 127.0.0.1 only.
 //
-//   npm run demo                       (or: node demo-app/browser/server.js [--port N])
+//   npm run demo -- --port N           (or: node demo-app/browser/server.js [--port N])
 //
+// The port: --port N or a bare number (`npm run demo --port N` reaches here as one: npm
+// 11 takes --port for its own and passes the number on; older npm passes it as
+// npm_config_port, also read), else $PORT, else 8787; a busy one is replaced by a free one.
 // Each page connection is one terminal session in its own greenlets. `quit` (answered
-// with y) ends the app: the server closes and the process exits.
+// with y) ends that session only; the host serves other pages and new ones until it is
+// stopped (Ctrl-C, SIGTERM), and then tells every open page that it stopped.
 'use strict';
 const http = require('node:http');
 const fs = require('node:fs');
@@ -20,21 +24,31 @@ const PAGES = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/index.html': ['index.html', 'text/html; charset=utf-8'],
   '/renderer.js': ['renderer.js', 'text/javascript; charset=utf-8'],
+  '/screen.js': ['screen.js', 'text/javascript; charset=utf-8'],
   '/style.css': ['style.css', 'text/css; charset=utf-8'],
 };
 // The bridge's channels, as the Electron preload allows them.
 const CHANNELS = { send: ['key', 'ready'], invoke: ['info'] };
 const HANDLERS = { info: () => info('browser') };
+/** The longest 'key' message: a piece of a paste (the page sends 4096 characters at most). */
+const MAX_KEY = 16 * 1024;
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+/** The port asked for, or undefined. */
+function portOption() {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--port');
+  if (at >= 0) return args[at + 1];
+  const bare = args.find((arg) => /^\d+$/.test(arg));
+  if (bare !== undefined) return bare;
+  const fromNpm = process.env.npm_config_port;
+  if (fromNpm !== undefined && /^\d+$/.test(fromNpm)) return fromNpm;
+  return process.env.PORT;
 }
 
-const requestedPort = Number(option('port', process.env.PORT ?? '8787'));
+const requestedPort = Number(portOption() ?? '8787');
 const sessions = new Set();
 let port = 0;
-let quitting = false;
+let stopping = false;
 
 const server = http.createServer((req, res) => {
   const { pathname } = new URL(req.url, 'http://127.0.0.1');
@@ -79,7 +93,7 @@ function startSession(ws) {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', channel, args }));
     },
     quit() {
-      host.send('closed', 'quit');
+      host.send('closed', 'ended'); // this session; the host goes on serving
     },
   };
   ws.on('message', (data) => {
@@ -91,7 +105,7 @@ function startSession(ws) {
     }
     if (message.type === 'send' && CHANNELS.send.includes(message.channel)) {
       const value = message.args?.[0];
-      if (message.channel === 'key' && typeof value === 'string' && value.length <= 4) keys.send(value);
+      if (message.channel === 'key' && typeof value === 'string' && value.length <= MAX_KEY && !keys.closed) keys.send(value);
       if (message.channel === 'ready' && !ready.closed) ready.send(true);
     } else if (message.type === 'invoke' && CHANNELS.invoke.includes(message.channel)) {
       // Like handle() in Electron: each request runs in a greenlet of its own.
@@ -114,22 +128,27 @@ function startSession(ws) {
   session.promise.then(
     (outcome) => {
       sessions.delete(session);
-      if (outcome === 'quit') quit(0);
-      else ws.close();
+      if (outcome === 'quit') console.log('tendril demo: a session quit; still serving (Ctrl-C stops the host).');
+      ws.close(1000, 'session ended');
     },
     (error) => {
+      sessions.delete(session);
       console.error('tendril demo: a session failed:', error);
-      quit(1);
+      ws.close(1011, 'session failed');
     },
   );
 }
 
-function quit(code) {
-  if (quitting) return;
-  quitting = true;
-  console.log('tendril demo: the app quit.');
+/** Stops the host: every open page is told, every session killed, the server closed. */
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('tendril demo: the host stopped.');
+  for (const client of wss.clients) {
+    if (client.readyState === client.OPEN) client.send(JSON.stringify({ type: 'event', channel: 'closed', args: ['stopped'] }));
+    client.close(1001, 'the host stopped');
+  }
   for (const session of sessions) session.kill();
-  for (const client of wss.clients) client.close(1000, 'the app quit');
   server.close();
   process.exitCode = code;
   // Everything is closed: the process ends by itself. Sockets slow to close get 2 s.
@@ -137,20 +156,30 @@ function quit(code) {
 }
 
 function listen(at) {
-  server.once('error', (error) => {
+  const onError = (error) => {
+    server.off('listening', onListening);
     if (error.code === 'EADDRINUSE' && at !== 0) {
       console.log(`tendril demo: port ${at} is busy, taking a free one`);
       listen(0);
       return;
     }
     throw error;
-  });
-  server.listen(at, '127.0.0.1', () => {
+  };
+  const onListening = () => {
+    server.off('error', onError);
     port = server.address().port;
-    console.log(`tendril demo (browser host): open http://127.0.0.1:${port}/`);
-  });
+    console.log(`tendril demo (browser host): open http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
+  };
+  server.once('error', onError);
+  server.once('listening', onListening);
+  server.listen(at, '127.0.0.1');
 }
 
-process.on('SIGINT', () => quit(0));
-process.on('SIGTERM', () => quit(0));
-listen(Number.isInteger(requestedPort) && requestedPort >= 0 ? requestedPort : 8787);
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+if (Number.isInteger(requestedPort) && requestedPort >= 0 && requestedPort < 65536) {
+  listen(requestedPort);
+} else {
+  console.log(`tendril demo: ${JSON.stringify(portOption())} is not a port number; taking 8787`);
+  listen(8787);
+}

@@ -1,15 +1,43 @@
-// The demo's page: a terminal that shows what the app logic writes and sends every key.
-// It talks to the app through a bridge with send/on/invoke: in Electron that is
-// window.tendril, exposed by the preload script (tendril/renderer); in a browser it is
+// The demo's page: a terminal that shows what the app logic writes and sends what the
+// user types. It talks to the app through a bridge with send/on/invoke: in Electron that
+// is window.tendril, exposed by the preload script (tendril/renderer); in a browser it is
 // the same API over a WebSocket to the browser host (browser/server.js).
+//
+// Input goes through a hidden textarea at the cursor, as in terminal emulators, so that
+// whatever a text field takes arrives: typed text, emoji, dead keys and IME compositions
+// (its 'input' and 'compositionend' events), paste (Ctrl+V or the context menu: the
+// 'paste' event). Keys that are not text are sent as a terminal sends them: '\n' for
+// Enter, '\b' for Backspace, escape sequences for the arrows, Home, End and Delete. The
+// app does the line editing and the echo (app/line-editor.js); screen.js follows what it
+// writes. Output is drawn once per frame, and only the last MAX_LINES lines are kept, so
+// a long transcript stays as quick as a short one.
 'use strict';
 (function () {
-  const transcript = document.getElementById('transcript');
   const terminal = document.getElementById('terminal');
+  const transcript = document.getElementById('transcript');
+  const scrollback = document.getElementById('scrollback');
+  const before = document.getElementById('before');
+  const cursor = document.getElementById('cursor');
+  const after = document.getElementById('after');
+  const input = document.getElementById('input');
   const clock = document.getElementById('clock');
   const infoLine = document.getElementById('info');
   const status = document.getElementById('status');
-  let text = '';
+  const MAX_LINES = 2000;
+  const KEYS = {
+    Enter: '\n',
+    Backspace: '\b',
+    Delete: '\x1b[3~',
+    ArrowLeft: '\x1b[D',
+    ArrowRight: '\x1b[C',
+    ArrowUp: '\x1b[A',
+    ArrowDown: '\x1b[B',
+    Home: '\x1b[H',
+    End: '\x1b[F',
+    Tab: '', // keeps the focus here; the app takes no tabs
+  };
+  /** A key message carries at most this much pasted text. */
+  const CHUNK = 4096;
   let closed = false;
 
   /** The same bridge as tendril/renderer's, over the browser host's WebSocket. */
@@ -61,16 +89,49 @@
 
   const bridge = window.tendril ?? socketBridge();
 
-  function append(chunk) {
-    for (const char of chunk) {
-      if (char === '\b') text = text.slice(0, -1);
-      else text += char;
+  // --- output -------------------------------------------------------------------------
+  const screen = new window.Screen();
+  const cursorText = cursor.insertBefore(document.createTextNode(''), input);
+  let queued = '';
+  let drawing = false;
+  let shownLines = 0;
+  let finishedLines = 0; // all of them, also those no longer shown (transcript's data-lines)
+
+  function output(chunk) {
+    queued += chunk;
+    if (drawing) return;
+    drawing = true;
+    requestAnimationFrame(draw);
+  }
+
+  function draw() {
+    drawing = false;
+    screen.write(queued);
+    queued = '';
+    const lines = screen.takeFinished();
+    if (lines.length > 0) {
+      // One block per frame: the browser lays out only what was added.
+      const block = document.createElement('div');
+      block.textContent = `${lines.join('\n')}\n`;
+      block.dataset.lines = String(lines.length);
+      scrollback.append(block);
+      shownLines += lines.length;
+      finishedLines += lines.length;
+      transcript.dataset.lines = String(finishedLines);
+      while (shownLines > MAX_LINES && scrollback.firstChild !== block) {
+        shownLines -= Number(scrollback.firstChild.dataset.lines);
+        scrollback.firstChild.remove();
+      }
     }
-    transcript.textContent = text;
+    const { chars, col } = screen;
+    before.textContent = chars.slice(0, col).join('');
+    cursorText.data = chars[col] ?? '';
+    cursor.classList.toggle('at-end', col === chars.length);
+    after.textContent = chars.slice(col + 1).join('');
     terminal.scrollTop = terminal.scrollHeight;
   }
 
-  bridge.on('output', append);
+  bridge.on('output', output);
   bridge.on('clock', (time) => {
     clock.textContent = time;
   });
@@ -78,20 +139,61 @@
     if (closed) return;
     closed = true;
     document.body.classList.add('closed');
-    status.textContent = why === 'quit' ? 'Session ended: the app has quit.' : 'Disconnected from the app.';
+    input.blur();
+    status.textContent =
+      why === 'quit'
+        ? 'Session ended: the app has quit.'
+        : why === 'ended'
+          ? 'Session ended. Reload the page for a new one.'
+          : why === 'stopped'
+            ? 'The demo host has stopped.'
+            : 'Disconnected from the app.';
   });
 
-  document.addEventListener('keydown', (event) => {
-    if (closed || event.ctrlKey || event.metaKey || event.altKey) return;
-    let char = null;
-    if (event.key === 'Enter') char = '\n';
-    else if (event.key === 'Backspace') char = '\b';
-    else if (event.key.length === 1) char = event.key;
-    if (char === null) return;
+  // --- input --------------------------------------------------------------------------
+  /** Sends text to the app: a paste in pieces of at most CHUNK characters, cut at line ends where it can. */
+  function send(text) {
+    if (closed || text === '') return;
+    let rest = text;
+    while (rest.length > CHUNK) {
+      let cut = rest.lastIndexOf('\n', CHUNK - 1) + 1;
+      if (cut === 0) cut = CHUNK - (/[\uD800-\uDBFF]/.test(rest[CHUNK - 1]) ? 1 : 0); // never halve a surrogate pair
+      bridge.send('key', rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    bridge.send('key', rest);
+  }
+
+  /** What the textarea took (typing, an emoji picker, an IME's result) goes to the app. */
+  function takeInput() {
+    const text = input.value;
+    input.value = '';
+    send(text);
+  }
+
+  input.addEventListener('keydown', (event) => {
+    // While an IME composes, its keys are its own; Ctrl/Alt/Meta combinations are the
+    // browser's (Ctrl+V pastes through the 'paste' event).
+    if (closed || event.isComposing || event.keyCode === 229 || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = KEYS[event.key];
+    if (key === undefined) return; // text: it arrives through 'input'
     event.preventDefault();
-    bridge.send('key', char);
+    send(key);
   });
-  terminal.focus();
+  input.addEventListener('input', (event) => {
+    if (!event.isComposing) takeInput();
+  });
+  input.addEventListener('compositionend', takeInput);
+  input.addEventListener('paste', (event) => {
+    event.preventDefault();
+    send((event.clipboardData?.getData('text/plain') ?? '').replace(/\r\n?/g, '\n'));
+  });
+  // Focus on the terminal (a click, or focus() from a test) goes to the textarea.
+  terminal.addEventListener('focus', () => input.focus());
+  terminal.addEventListener('mouseup', () => {
+    if (window.getSelection()?.isCollapsed !== false) input.focus(); // leave a text selection alone
+  });
+  input.focus();
 
   bridge
     .invoke('info')

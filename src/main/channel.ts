@@ -1,8 +1,10 @@
 // Channel<T>: values handed from anywhere (callbacks, greenlets) to greenlets that wait
 // for them; fromEvent() feeds one from an EventEmitter or EventTarget.
+import type { EventEmitter } from 'node:events';
 import { GreenletError } from './errors';
 import { assertCanWait, resume, suspend, Waiter } from './greenlet';
 import { later, reportUnhandled } from './loop';
+import type { IsAny, Signatures } from './overloads';
 
 /**
  * Raised by `receive()` on a channel that is closed and drained, and by `send()` on a
@@ -26,6 +28,119 @@ const CLOSED: unique symbol = Symbol('closed');
 const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResult<never>;
 
 /**
+ * The state and logic of one channel. It lives outside the Channel object (in `cores`)
+ * rather than in ES private fields: those would put `#private` into the published
+ * declarations, which TypeScript rejects below target ES2015 (TS18028).
+ */
+class Core<T> {
+  values: T[] = [];
+  head = 0;
+  receivers: Receiver<T>[] = [];
+  closed = false;
+  pumpQueued = false;
+
+  get size(): number {
+    return this.values.length - this.head;
+  }
+
+  take(): T {
+    const value = this.values[this.head]!;
+    this.values[this.head] = undefined as T;
+    this.head++;
+    if (this.head === this.values.length) {
+      this.values = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.values.length) {
+      this.values = this.values.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+
+  /** Puts a value back at the front (one handed to a receiver that could not take it). */
+  putBack(value: T): void {
+    if (this.head > 0) this.values[--this.head] = value;
+    else this.values.unshift(value);
+  }
+
+  receive(what: string): T | typeof CLOSED {
+    assertCanWait(what);
+    if (this.receivers.length === 0) {
+      if (this.size > 0) return this.take();
+      if (this.closed) return CLOSED;
+    }
+    const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
+    this.receivers.push(receiver);
+    try {
+      suspend(what, (waiter) => {
+        receiver.waiter = waiter;
+      });
+    } catch (error) {
+      // Interrupted. A value handed over just before (only possible when a tracer threw
+      // at the resume) goes back to the front: nothing is lost.
+      if (receiver.has) {
+        receiver.has = false;
+        this.putBack(receiver.value as T);
+        this.queuePump();
+      }
+      throw error;
+    } finally {
+      const at = this.receivers.indexOf(receiver);
+      if (at >= 0) this.receivers.splice(at, 1);
+    }
+    return receiver.has ? (receiver.value as T) : CLOSED;
+  }
+
+  queuePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    later(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** In the main greenlet: hands values (or the close) to waiting receivers, in order. */
+  pump(): void {
+    while (this.receivers.length > 0) {
+      const receiver = this.receivers[0]!;
+      const waiter = receiver.waiter;
+      if (waiter === null || !waiter.pending) {
+        this.receivers.shift();
+        continue;
+      }
+      if (this.size > 0) {
+        receiver.value = this.take();
+        receiver.has = true;
+      } else if (!this.closed) {
+        return;
+      }
+      this.receivers.shift();
+      let delivered = false;
+      try {
+        delivered = resume(waiter, false, undefined);
+      } catch (error) {
+        delivered = true;
+        reportUnhandled(error);
+      }
+      if (!delivered && receiver.has) {
+        receiver.has = false;
+        this.putBack(receiver.value as T);
+      }
+    }
+  }
+}
+
+const cores = new WeakMap<object, Core<unknown>>();
+
+/** The core of a channel; a TypeError for anything that is not one (`Channel.prototype.send.call({})`). */
+function coreOf<T>(channel: Channel<T>, what: string): Core<T> {
+  const core = cores.get(channel);
+  if (core === undefined) throw new TypeError(`${what} called on something that is not a Channel`);
+  return core as Core<T>;
+}
+
+/**
  * An unbounded FIFO channel. `send()` never blocks and may be called from anywhere
  * (event callbacks, async code, greenlets). `receive()` blocks the calling greenlet
  * until a value arrives or the channel is closed; several waiting receivers are served
@@ -42,20 +157,18 @@ const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResu
  * lines.send('a'); lines.send('b'); lines.close();
  */
 export class Channel<T = unknown> implements Iterable<T> {
-  #values: T[] = [];
-  #head = 0;
-  #receivers: Receiver<T>[] = [];
-  #closed = false;
-  #pumpQueued = false;
+  constructor() {
+    cores.set(this, new Core<T>() as Core<unknown>);
+  }
 
   /** True once close() was called (values sent before may still be waiting). */
   get closed(): boolean {
-    return this.#closed;
+    return coreOf(this, 'Channel#closed').closed;
   }
 
   /** How many values are sent and not yet received. */
   get size(): number {
-    return this.#values.length - this.#head;
+    return coreOf(this, 'Channel#size').size;
   }
 
   /**
@@ -64,9 +177,10 @@ export class Channel<T = unknown> implements Iterable<T> {
    * `ChannelClosed` when the channel is closed.
    */
   send(value: T): void {
-    if (this.#closed) throw new ChannelClosed('send() on a closed channel');
-    this.#values.push(value);
-    if (this.#receivers.length > 0) this.#queuePump();
+    const core = coreOf(this, 'Channel#send()');
+    if (core.closed) throw new ChannelClosed('send() on a closed channel');
+    core.values.push(value);
+    if (core.receivers.length > 0) core.queuePump();
   }
 
   /**
@@ -77,7 +191,7 @@ export class Channel<T = unknown> implements Iterable<T> {
    * the main greenlet (use `tryReceive()` there).
    */
   receive(): T {
-    const value = this.#receive('Channel.receive()');
+    const value = coreOf(this, 'Channel#receive()').receive('Channel.receive()');
     if (value === CLOSED) throw new ChannelClosed('receive() on a closed channel: every value was received');
     return value;
   }
@@ -89,8 +203,9 @@ export class Channel<T = unknown> implements Iterable<T> {
    * in receive()). Works anywhere, the main greenlet included.
    */
   tryReceive(): TryReceiveResult<T> {
-    if (this.#receivers.length > 0 || this.size === 0) return NOTHING;
-    return { ok: true, value: this.#take() };
+    const core = coreOf(this, 'Channel#tryReceive()');
+    if (core.receivers.length > 0 || core.size === 0) return NOTHING;
+    return { ok: true, value: core.take() };
   }
 
   /**
@@ -99,9 +214,10 @@ export class Channel<T = unknown> implements Iterable<T> {
    * Closing twice does nothing.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#receivers.length > 0) this.#queuePump();
+    const core = coreOf(this, 'Channel#close()');
+    if (core.closed) return;
+    core.closed = true;
+    if (core.receivers.length > 0) core.queuePump();
   }
 
   /**
@@ -110,8 +226,9 @@ export class Channel<T = unknown> implements Iterable<T> {
    * `GreenletError`.
    */
   *[Symbol.iterator](): Iterator<T, undefined, undefined> {
+    const core = coreOf(this, 'Channel#[Symbol.iterator]()');
     for (;;) {
-      const value = this.#receive('Channel iteration');
+      const value = core.receive('Channel iteration');
       if (value === CLOSED) return undefined;
       yield value;
     }
@@ -119,93 +236,6 @@ export class Channel<T = unknown> implements Iterable<T> {
 
   get [Symbol.toStringTag](): string {
     return 'Channel';
-  }
-
-  #take(): T {
-    const value = this.#values[this.#head]!;
-    this.#values[this.#head] = undefined as T;
-    this.#head++;
-    if (this.#head === this.#values.length) {
-      this.#values = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#values.length) {
-      this.#values = this.#values.slice(this.#head);
-      this.#head = 0;
-    }
-    return value;
-  }
-
-  /** Puts a value back at the front (one handed to a receiver that could not take it). */
-  #putBack(value: T): void {
-    if (this.#head > 0) this.#values[--this.#head] = value;
-    else this.#values.unshift(value);
-  }
-
-  #receive(what: string): T | typeof CLOSED {
-    assertCanWait(what);
-    if (this.#receivers.length === 0) {
-      if (this.size > 0) return this.#take();
-      if (this.#closed) return CLOSED;
-    }
-    const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
-    this.#receivers.push(receiver);
-    try {
-      suspend(what, (waiter) => {
-        receiver.waiter = waiter;
-      });
-    } catch (error) {
-      // Interrupted. A value handed over just before (only possible when a tracer threw
-      // at the resume) goes back to the front: nothing is lost.
-      if (receiver.has) {
-        receiver.has = false;
-        this.#putBack(receiver.value as T);
-        this.#queuePump();
-      }
-      throw error;
-    } finally {
-      const at = this.#receivers.indexOf(receiver);
-      if (at >= 0) this.#receivers.splice(at, 1);
-    }
-    return receiver.has ? (receiver.value as T) : CLOSED;
-  }
-
-  #queuePump(): void {
-    if (this.#pumpQueued) return;
-    this.#pumpQueued = true;
-    later(() => {
-      this.#pumpQueued = false;
-      this.#pump();
-    });
-  }
-
-  /** In the main greenlet: hands values (or the close) to waiting receivers, in order. */
-  #pump(): void {
-    while (this.#receivers.length > 0) {
-      const receiver = this.#receivers[0]!;
-      const waiter = receiver.waiter;
-      if (waiter === null || !waiter.pending) {
-        this.#receivers.shift();
-        continue;
-      }
-      if (this.size > 0) {
-        receiver.value = this.#take();
-        receiver.has = true;
-      } else if (!this.#closed) {
-        return;
-      }
-      this.#receivers.shift();
-      let delivered = false;
-      try {
-        delivered = resume(waiter, false, undefined);
-      } catch (error) {
-        delivered = true;
-        reportUnhandled(error);
-      }
-      if (!delivered && receiver.has) {
-        receiver.has = false;
-        this.#putBack(receiver.value as T);
-      }
-    }
   }
 }
 
@@ -228,21 +258,72 @@ export interface FromEventOptions {
 }
 
 /**
+ * What `fromEvent(target, name)` sends for each event, read from the target's typings:
+ * the `on(name, listener)` overload for that name (as @types/node up to 24 declares
+ * streams, sockets and processes, and as hand-typed emitters often do), or the map of
+ * a `new EventEmitter<Events>()`. The listener's arguments become one value the way
+ * fromEvent() delivers them: none is `undefined`, one is that value, several are the
+ * array. `unknown` when the typings do not say (an EventTarget, a plain EventEmitter):
+ * then name the type, `fromEvent<Buffer>(target, 'data')`.
+ */
+export type EventValue<E, K> = Delivered<EventArgs<E, K>>;
+
+type EventArgs<E, K> = [OnArgs<E, K>] extends [never] ? MapArgs<E, K> : OnArgs<E, K>;
+
+/** The listener arguments of the `on` overloads whose event name is `K` (or within it). */
+type OnArgs<E, K> = E extends { on: infer F } ? ListenerArgs<Signatures<F>, K> : never;
+type ListenerArgs<L, K> = L extends [[infer P, unknown], ...infer Rest]
+  ? (P extends [infer N, (...args: infer A) => unknown, ...unknown[]] ? ([N] extends [K] ? A : never) : never) | ListenerArgs<Rest, K>
+  : never;
+
+/** The arguments of `K` in the map of an `EventEmitter<Events>` (TypeScript infers the
+ *  map of such an emitter itself, not of a subclass: that one gives `any`, skipped). */
+type MapArgs<E, K> = E extends EventEmitter<infer M>
+  ? K extends keyof M
+    ? IsAny<M[K]> extends true
+      ? never
+      : M[K] extends unknown[]
+        ? M[K]
+        : never
+    : never
+  : never;
+
+type Delivered<A> = [A] extends [never]
+  ? unknown
+  : A extends []
+    ? undefined
+    : A extends [infer V]
+      ? NotAny<V>
+      : A extends [(infer V)?]
+        ? NotAny<V> | undefined
+        : { [I in keyof A]: NotAny<A[I]> };
+type NotAny<T> = IsAny<T> extends true ? unknown : T;
+
+/**
  * Returns a Channel fed by the `name` events of an EventEmitter (`on`) or EventTarget
  * (`addEventListener`). Each event sends one value: for an emitter, its one argument
  * (`undefined` for none, an array of them for several, like `switch()`); for an
  * EventTarget, the Event. `channel.close()` stops listening; so does any event named in
  * `options.closeOn`, after which receivers drain what arrived and iteration ends.
  *
+ * In TypeScript the element type comes from the target's typings where they name the
+ * event (see EventValue), else it is `unknown`; `fromEvent<T>(...)` names it.
+ *
  * @example
- * const data = fromEvent<Buffer>(socket, 'data', { closeOn: 'close' });
+ * const data = fromEvent(socket, 'data', { closeOn: 'close' }); // Channel<Buffer>
  * spawn(() => { for (const chunk of data) handle(chunk); });
  */
-export function fromEvent<T = unknown>(
+export function fromEvent<E extends EventEmitterLike | EventTargetLike, K extends string | symbol>(
+  target: E,
+  name: K,
+  options?: FromEventOptions,
+): Channel<EventValue<E, K>>;
+export function fromEvent<T>(target: EventEmitterLike | EventTargetLike, name: string | symbol, options?: FromEventOptions): Channel<T>;
+export function fromEvent(
   target: EventEmitterLike | EventTargetLike,
   name: string | symbol,
   options: FromEventOptions = {},
-): Channel<T> {
+): Channel<unknown> {
   if (typeof name !== 'string' && typeof name !== 'symbol') {
     throw new TypeError(`fromEvent() takes an event name (string or symbol), not ${name === null ? 'null' : typeof name}`);
   }
@@ -267,13 +348,13 @@ export function fromEvent<T = unknown>(
     throw new TypeError('fromEvent() takes an EventEmitter (on/removeListener) or an EventTarget (addEventListener/removeEventListener)');
   }
 
-  const channel = new EventChannel<T>(() => {
+  const channel = new EventChannel<unknown>(() => {
     unlisten(name, onEvent);
     for (const closer of closers) unlisten(closer, onClose);
   });
   // An emitter calls the listeners it had when emit() began: one may run after close().
   function onEvent(...args: unknown[]): void {
-    if (!channel.closed) channel.send(deliver(args) as T);
+    if (!channel.closed) channel.send(deliver(args));
   }
   function onClose(): void {
     channel.close();
@@ -283,18 +364,20 @@ export function fromEvent<T = unknown>(
   return channel;
 }
 
+/** What closing an EventChannel stops: its listeners (until it is closed). */
+const stops = new WeakMap<object, () => void>();
+
 /** A channel that stops listening to its event source when closed. */
 export class EventChannel<T> extends Channel<T> {
-  #stop: (() => void) | null;
-  /** @internal made by fromEvent() and ipcChannel() */
+  /** Made by fromEvent() and ipcChannel(): `stop` removes the listeners. */
   constructor(stop: () => void) {
     super();
-    this.#stop = stop;
+    stops.set(this, stop);
   }
   override close(): void {
-    const stop = this.#stop;
-    this.#stop = null;
+    const stop = stops.get(this);
+    stops.delete(this);
     super.close();
-    if (stop !== null) stop();
+    if (stop !== undefined) stop();
   }
 }

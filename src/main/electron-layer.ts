@@ -92,7 +92,7 @@ export interface ElectronLayer<E extends ElectronLike, MainEvent = unknown, Invo
    * renderer's `invoke()` resolves with its result or rejects with its error. `event` is
    * marshalled. Returns a function that removes the handler.
    */
-  handle<R>(channel: string, fn: (event: InvokeEvent, ...args: any[]) => R): () => void;
+  handle<A extends unknown[], R>(channel: string, fn: (event: InvokeEvent, ...args: A) => R): () => void;
 }
 
 function describeError(error: unknown): string {
@@ -169,7 +169,7 @@ export function createElectronLayer<E extends ElectronLike, MainEvent = unknown,
     return result;
   }
 
-  function ipcChannel(name: string, options: IpcChannelOptions = {}): IpcChannel<any> {
+  function ipcChannel(name: string, options: IpcChannelOptions = {}): IpcChannel<unknown> {
     if (typeof name !== 'string') throw new TypeError('ipcChannel() takes a channel name');
     const withEvent = options.withEvent === true;
     const channel = new IpcChannel<unknown>(() => onMain(() => electron.ipcMain.removeListener(name, listener)));
@@ -181,11 +181,12 @@ export function createElectronLayer<E extends ElectronLike, MainEvent = unknown,
     return channel;
   }
 
-  function handle<R>(name: string, fn: (event: InvokeEvent, ...args: any[]) => R): () => void {
+  function handle<A extends unknown[], R>(name: string, fn: (event: InvokeEvent, ...args: A) => R): () => void {
     if (typeof name !== 'string') throw new TypeError('handle() takes a channel name');
     if (typeof fn !== 'function') throw new TypeError('handle() takes a handler function');
     const handler = (event: unknown, ...args: unknown[]): Promise<unknown> => {
-      const task = spawn(() => fn(marshal(event) as InvokeEvent, ...args));
+      // The arguments are what the renderer sent: A is the handler's own claim about them.
+      const task = spawn(() => fn(marshal(event) as InvokeEvent, ...(args as A)));
       return task.promise.then((value) => {
         // Killed (the app is quitting): the renderer gets an error, not a GreenletExit.
         if (value instanceof GreenletExit) throw value;

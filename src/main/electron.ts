@@ -83,7 +83,11 @@ export function ipcChannel(name: string, options?: { withEvent?: boolean }): Ipc
   return current().ipcChannel(name, options as { withEvent: true });
 }
 
-/** See ElectronLayer.handle: ipcMain.handle whose handler runs in a greenlet. */
-export function handle<R>(channel: string, fn: (event: Electron.IpcMainInvokeEvent, ...args: any[]) => R): () => void {
+/**
+ * See ElectronLayer.handle: ipcMain.handle whose handler runs in a greenlet. The
+ * arguments are whatever the renderer sent: unannotated they are `unknown`; annotate
+ * them (`(event, file: string) => ...`) to state what your renderer sends.
+ */
+export function handle<A extends unknown[], R>(channel: string, fn: (event: Electron.IpcMainInvokeEvent, ...args: A) => R): () => void {
   return current().handle(channel, fn);
 }

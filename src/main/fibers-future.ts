@@ -19,14 +19,58 @@ function throwLater(error: unknown): void {
   });
 }
 
+/**
+ * A future's state. It lives outside the object (in `states`) rather than in ES private
+ * fields, which would put `#private` into the published declarations (TypeScript rejects
+ * that below target ES2015: TS18028); node-fibers' own fields stay hidden all the same.
+ */
+interface State<T> {
+  settled: boolean;
+  failed: boolean;
+  value: T | undefined;
+  error: unknown;
+  listeners: Listener<T>[];
+}
+
+const states = new WeakMap<object, State<unknown>>();
+
+function stateOf<T>(future: Future<T>): State<T> {
+  const state = states.get(future);
+  if (state === undefined) throw new TypeError('a Future method called on something that is not a Future');
+  return state as State<T>;
+}
+
+/** Runs every callback; what one throws goes on to the event loop, not to the settler. */
+function notify<T>(state: State<T>): void {
+  const listeners = state.listeners;
+  state.listeners = [];
+  for (const listener of listeners) {
+    try {
+      deliver(state, listener);
+    } catch (error) {
+      throwLater(error);
+    }
+  }
+}
+
+function deliver<T>(state: State<T>, listener: Listener<T>): void {
+  if (listener.kind === 'errback') {
+    if (state.failed) listener.errback(state.error);
+    else listener.errback(undefined, state.value);
+  } else if (state.failed) {
+    listener.onError.throw(state.error);
+  } else {
+    listener.onValue(state.value as T);
+  }
+}
+
 class Future<T = any> {
-  #settled = false;
-  #failed = false;
-  #value: T | undefined = undefined;
-  #error: unknown = undefined;
-  #listeners: Listener<T>[] = [];
   /** What the wrapped function returned, for futures made by Future.wrap(). */
   _?: unknown;
+
+  constructor() {
+    states.set(this, { settled: false, failed: false, value: undefined, error: undefined, listeners: [] });
+  }
 
   /**
    * Waits until every future given (directly or in arrays) has settled, yielding the
@@ -113,51 +157,30 @@ class Future<T = any> {
 
   /** The value; throws the error of a future that threw, or if it has not settled yet. */
   get(): T {
-    if (!this.#settled) throw new Error('Future must resolve before value is ready');
-    if (this.#failed) throw this.#error;
-    return this.#value as T;
+    const state = stateOf(this);
+    if (!state.settled) throw new Error('Future must resolve before value is ready');
+    if (state.failed) throw state.error;
+    return state.value as T;
   }
 
   /** Settles the future with `value`, running every callback now. */
   return(value?: T): void {
-    if (this.#settled) throw new Error('Future resolved more than once');
-    this.#settled = true;
-    this.#value = value;
-    this.#notify();
+    const state = stateOf(this);
+    if (state.settled) throw new Error('Future resolved more than once');
+    state.settled = true;
+    state.value = value;
+    notify(state);
   }
 
   /** Settles the future with `error` (which must be truthy), running every callback now. */
   throw(error: unknown): void {
-    if (this.#settled) throw new Error('Future resolved more than once');
+    const state = stateOf(this);
+    if (state.settled) throw new Error('Future resolved more than once');
     if (!error) throw new Error('Must throw non-empty error');
-    this.#settled = true;
-    this.#failed = true;
-    this.#error = error;
-    this.#notify();
-  }
-
-  /** Runs every callback; what one throws goes on to the event loop, not to the settler. */
-  #notify(): void {
-    const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) {
-      try {
-        this.#deliver(listener);
-      } catch (error) {
-        throwLater(error);
-      }
-    }
-  }
-
-  #deliver(listener: Listener<T>): void {
-    if (listener.kind === 'errback') {
-      if (this.#failed) listener.errback(this.#error);
-      else listener.errback(undefined, this.#value);
-    } else if (this.#failed) {
-      listener.onError.throw(this.#error);
-    } else {
-      listener.onValue(this.#value as T);
-    }
+    state.settled = true;
+    state.failed = true;
+    state.error = error;
+    notify(state);
   }
 
   /**
@@ -171,8 +194,9 @@ class Future<T = any> {
     const listener: Listener<T> = onValue
       ? { kind: 'split', onError: first as Future<any>, onValue }
       : { kind: 'errback', errback: first as Errback<T> };
-    if (this.#settled) this.#deliver(listener);
-    else this.#listeners.push(listener);
+    const state = stateOf(this);
+    if (state.settled) deliver(state, listener);
+    else state.listeners.push(listener);
     return this;
   }
 
@@ -207,7 +231,7 @@ class Future<T = any> {
   }
 
   isResolved(): boolean {
-    return this.#settled;
+    return stateOf(this).settled;
   }
 
   /** A node-style callback `(error, value)` that settles this future. */
@@ -230,7 +254,7 @@ class Future<T = any> {
 
   /** Waits (in a fiber) until the future settles, then returns its value or throws its error. */
   wait(): T {
-    if (!this.#settled) Future.wait(this);
+    if (!stateOf(this).settled) Future.wait(this);
     return this.get();
   }
 }

@@ -5,7 +5,10 @@ import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
 import { GreenletError, GreenletExit } from './errors';
 import { inScopeHooks, leaveScopes, prepareAsyncScopes, reenterScopes, scopeBase } from './async-scopes';
 
-export type RunFunction = (...args: any[]) => unknown;
+/** What a greenlet runs: its first switch() calls it with that switch's arguments. */
+export type RunFunction<A extends unknown[] = unknown[], R = unknown> = (...args: A) => R;
+/** Any run function, as the core stores and calls it. */
+type AnyRun = (...args: never) => unknown;
 export type TraceEvent = 'switch' | 'throw';
 export type Tracer = (event: TraceEvent, origin: Greenlet, target: Greenlet) => void;
 
@@ -25,13 +28,13 @@ type Message = { readonly failed: false; readonly args: unknown[] } | { readonly
 class Record {
   state = State.New;
   carrier = -1;
-  run: RunFunction | undefined = undefined;
+  run: AnyRun | undefined = undefined;
   /** Set while the greenlet is parked somewhere a plain switch must not wake it. */
   waitingIn: string | null = null;
   /** The suspension resume() may end, while the greenlet waits in suspend(). */
   waiter: Waiter | null = null;
   /** The function and `this` a started greenlet calls; dropped when it ends. */
-  entry: { fn: RunFunction; self: unknown } | null = null;
+  entry: { fn: AnyRun; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
   /** Where its own async scopes begin on Node's async-hooks stack (see async-scopes.ts). */
   scopeBase = 0;
@@ -126,11 +129,11 @@ function ensureCanSwitch(): void {
  * `run` property, as python-greenlet looks up the attribute, so a subclass's run()
  * method wins over a function given to the constructor. Property getters run here.
  */
-function entryOf(record: Record): { fn: RunFunction; self: unknown } | null {
+function entryOf(record: Record): { fn: AnyRun; self: unknown } | null {
   const object = record.ref?.deref();
   const run: unknown = object === undefined ? record.run : (object as { run?: unknown }).run;
   if (typeof run !== 'function') return null;
-  return run === record.run ? { fn: run as RunFunction, self: undefined } : { fn: run as RunFunction, self: object };
+  return run === record.run ? { fn: run as AnyRun, self: undefined } : { fn: run as AnyRun, self: object };
 }
 
 /**
@@ -352,13 +355,24 @@ function killSuspended(): void {
   }
 }
 
-export class Greenlet {
+/**
+ * A greenlet: a function with its own stack that runs when switched to.
+ *
+ * In TypeScript, `A` and `R` are the parameters and result of `run`, taken from the
+ * function given to the constructor: `new Greenlet((a: number, b: number) => a + b)` is a
+ * `Greenlet<[a: number, b: number], number>`, and every `switch()` to it is checked
+ * against `A` (the first one calls run with those arguments; later ones resume it). A
+ * greenlet resumed with other values than it starts with can be typed as plain
+ * `Greenlet`, whose switch() takes any arguments. What a switch() returns is whatever
+ * is switched back next, so it is `unknown`.
+ */
+export class Greenlet<A extends unknown[] = unknown[], R = unknown> {
   /**
    * @param run   called with the arguments of the first switch(), `this` undefined
    *              (a subclass may define a run() method instead, called with `this`)
    * @param parent where the result of run goes; defaults to the current greenlet
    */
-  constructor(run?: RunFunction | null, parent?: Greenlet | null) {
+  constructor(run?: RunFunction<A, R> | null, parent?: Greenlet | null) {
     if (run !== undefined && run !== null && typeof run !== 'function') {
       throw new TypeError(`run must be a function, not ${describe(run)}`);
     }
@@ -366,7 +380,7 @@ export class Greenlet {
       parent === undefined || parent === null ? objectOf(current) : (recordOf(parent, 'parent'), parent),
       new.target.prototype as object,
     );
-    record.run = run ?? undefined;
+    record.run = (run ?? undefined) as AnyRun | undefined;
     adopt(this, record);
   }
 
@@ -380,7 +394,7 @@ export class Greenlet {
    * its pending switch() return undefined, the one argument, or an array of them.
    * Returns what is next switched back to the caller.
    */
-  switch(...args: unknown[]): unknown {
+  switch(...args: A): unknown {
     return switchTo(recordOf(this, 'this'), { failed: false, args });
   }
 
@@ -416,7 +430,7 @@ export class Greenlet {
    * A subclass may define a run() method instead. (Declared as an optional method so
    * subclasses can; the accessor is defined below the class.)
    */
-  run?(...args: any[]): unknown;
+  run?(...args: A): R;
 
   /** Started and finished. */
   get dead(): boolean {
@@ -443,10 +457,10 @@ export class Greenlet {
 
 Object.defineProperty(Greenlet.prototype, 'run', {
   configurable: true,
-  get(this: Greenlet): RunFunction | undefined {
+  get(this: Greenlet): AnyRun | undefined {
     return recordOf(this, 'this').run;
   },
-  set(this: Greenlet, value: RunFunction | undefined) {
+  set(this: Greenlet, value: AnyRun | undefined) {
     const record = recordOf(this, 'this');
     if (record.state !== State.New) throw new GreenletError('cannot set run of a greenlet that has started');
     if (typeof value !== 'function') throw new TypeError(`run must be a function, not ${describe(value)}`);
@@ -541,19 +555,21 @@ export function raiseWhenCallReturns(target: Greenlet, error: unknown): boolean 
 
 /** One suspension of a greenlet in suspend(); resume() ends it at most once. */
 export class Waiter {
-  #pending = true;
+  /** A TypeScript private, not an ES one: `#private` in the published declarations is
+   *  an error for TypeScript targets below ES2015 (TS18028). */
+  private ended = false;
   constructor(
     /** The waiting greenlet. */
     readonly greenlet: Greenlet,
   ) {}
   /** True until the wait ends (resumed, interrupted by throw(), or killed). */
   get pending(): boolean {
-    return this.#pending;
+    return !this.ended;
   }
-  /** @internal */
+  /** Ends the wait; returns whether it was pending. */
   end(): boolean {
-    const was = this.#pending;
-    this.#pending = false;
+    const was = !this.ended;
+    this.ended = true;
     return was;
   }
 }

@@ -5,6 +5,7 @@ export type { RunFunction, Tracer, TraceEvent, Options } from './greenlet';
 export { GreenletExit, GreenletError } from './errors';
 // Event-loop integration: greenlets that wait without blocking the event loop.
 export { waitFor, sleep, blocking } from './wait';
+export type { Blocking } from './wait';
 export { spawn, asyncify, Task } from './task';
 export { Channel, ChannelClosed, fromEvent } from './channel';
-export type { TryReceiveResult, FromEventOptions, EventEmitterLike, EventTargetLike } from './channel';
+export type { TryReceiveResult, FromEventOptions, EventEmitterLike, EventTargetLike, EventValue } from './channel';

@@ -11,6 +11,71 @@ const enum State {
 }
 
 /**
+ * The state and logic of one task. It lives outside the Task object (in `cores`) rather
+ * than in ES private fields: those would put `#private` into the published
+ * declarations, which TypeScript rejects below target ES2015 (TS18028).
+ */
+class Core<T> {
+  state = State.Scheduled;
+  resolve!: (value: T | GreenletExit) => void;
+  reject!: (error: unknown) => void;
+  /** Resolves when the task has ended, however; never rejects (kill() waits on it). */
+  readonly ended: Promise<void>;
+  markEnded!: () => void;
+
+  constructor(readonly task: Task<T>) {
+    this.ended = new Promise<void>((resolve) => {
+      this.markEnded = resolve;
+    });
+  }
+
+  /** In the main greenlet. The task catches whatever fn throws, so an error here is a
+   *  refused switch: it goes to the caller. */
+  throwIn(): void {
+    if (this.state !== State.Running) return;
+    this.task.greenlet.throw(new GreenletExit());
+  }
+
+  start(): void {
+    if (this.state !== State.Scheduled) return;
+    this.state = State.Running;
+    try {
+      this.task.greenlet.switch();
+    } catch (error) {
+      // The greenlet could not start (no thread for it, shutting down): the task fails.
+      if (!this.task.greenlet.started) this.finish(true, error);
+      else reportUnhandled(error);
+    }
+  }
+
+  run(fn: (...args: never) => T, args: readonly unknown[]): void {
+    try {
+      this.finish(false, (fn as (...args: unknown[]) => T)(...args));
+    } catch (error) {
+      if (error instanceof GreenletExit) this.finish(false, error);
+      else this.finish(true, error);
+    }
+  }
+
+  finish(failed: boolean, value: unknown): void {
+    if (this.state === State.Dead) return;
+    this.state = State.Dead;
+    if (failed) this.reject(value);
+    else this.resolve(value as T | GreenletExit);
+    this.markEnded();
+  }
+}
+
+const cores = new WeakMap<object, Core<unknown>>();
+
+/** The core of a task; a TypeError for anything that is not one (`Task.prototype.kill.call({})`). */
+function coreOf<T>(task: Task<T>, what: string): Core<T> {
+  const core = typeof task === 'object' && task !== null ? cores.get(task) : undefined;
+  if (core === undefined) throw new TypeError(`${what} called on something that is not a Task`);
+  return core as Core<T>;
+}
+
+/**
  * A function running in its own greenlet, started by `spawn()`. Its parent is the main
  * greenlet, so it runs until it waits or ends and then gives control back to the event
  * loop.
@@ -30,30 +95,23 @@ export class Task<T = unknown> {
    * `GreenletExit` that killed it), rejects with what `fn` threw.
    */
   readonly promise: Promise<Awaited<T> | GreenletExit>;
-  #state = State.Scheduled;
-  #resolve!: (value: T | GreenletExit) => void;
-  #reject!: (error: unknown) => void;
-  /** Resolves when the task has ended, however; never rejects (kill() waits on it). */
-  readonly #ended: Promise<void>;
-  #markEnded!: () => void;
 
   /** Use `spawn(fn, ...args)`; this is what it does. */
-  constructor(fn: (...args: any[]) => T, args: readonly unknown[] = []) {
+  constructor(fn: (...args: never) => T, args: readonly unknown[] = []) {
     if (typeof fn !== 'function') throw new TypeError('spawn() takes a function');
+    const core = new Core<T>(this);
+    cores.set(this, core as Core<unknown>);
     this.promise = new Promise<Awaited<T> | GreenletExit>((resolve, reject) => {
-      this.#resolve = resolve as (value: T | GreenletExit) => void;
-      this.#reject = reject;
+      core.resolve = resolve as (value: T | GreenletExit) => void;
+      core.reject = reject;
     });
-    this.#ended = new Promise<void>((resolve) => {
-      this.#markEnded = resolve;
-    });
-    this.greenlet = new Greenlet(() => this.#run(fn, args), Greenlet.main);
-    later(() => this.#start());
+    this.greenlet = new Greenlet(() => core.run(fn, args), Greenlet.main);
+    later(() => core.start());
   }
 
   /** True once the task has ended (returned, thrown, or been killed). */
   get dead(): boolean {
-    return this.#state === State.Dead;
+    return coreOf(this, 'Task#dead').state === State.Dead;
   }
 
   /**
@@ -63,9 +121,7 @@ export class Task<T = unknown> {
    * `task.promise` instead. A task cannot join itself.
    */
   join(): Awaited<T> | GreenletExit {
-    if (!(typeof this === 'object' && this !== null && #state in this)) {
-      throw new TypeError('Task.prototype.join called on something that is not a Task');
-    }
+    coreOf(this, 'Task#join()');
     assertCanWait('Task.join()');
     if (getCurrent() === this.greenlet) {
       throw new GreenletError('a task cannot join itself: it would wait for its own end forever');
@@ -88,59 +144,24 @@ export class Task<T = unknown> {
    * the task itself it throws the GreenletExit right there.
    */
   kill(): void {
-    if (this.#state === State.Dead) return;
-    if (this.#state === State.Scheduled) {
-      this.#finish(false, new GreenletExit());
+    const core = coreOf(this, 'Task#kill()');
+    if (core.state === State.Dead) return;
+    if (core.state === State.Scheduled) {
+      core.finish(false, new GreenletExit());
       return;
     }
     const current = getCurrent();
     if (current === this.greenlet) throw new GreenletExit();
     if (current.isMain) {
       if (raiseWhenCallReturns(this.greenlet, new GreenletExit())) return;
-      if (holdWhileServing(() => this.#throwIn())) return;
-      this.#throwIn();
+      if (holdWhileServing(() => core.throwIn())) return;
+      core.throwIn();
       return;
     }
     // A switch from here would leave this greenlet parked with nobody to resume it (the
     // task's parent is the main greenlet): let the event loop deliver the exit.
-    later(() => this.#throwIn());
-    waitOn('Task.kill()', this.#ended);
-  }
-
-  /** In the main greenlet. The task catches whatever fn throws, so an error here is a
-   *  refused switch: it goes to the caller. */
-  #throwIn(): void {
-    if (this.#state !== State.Running) return;
-    this.greenlet.throw(new GreenletExit());
-  }
-
-  #start(): void {
-    if (this.#state !== State.Scheduled) return;
-    this.#state = State.Running;
-    try {
-      this.greenlet.switch();
-    } catch (error) {
-      // The greenlet could not start (no thread for it, shutting down): the task fails.
-      if (!this.greenlet.started) this.#finish(true, error);
-      else reportUnhandled(error);
-    }
-  }
-
-  #run(fn: (...args: any[]) => T, args: readonly unknown[]): void {
-    try {
-      this.#finish(false, fn(...args));
-    } catch (error) {
-      if (error instanceof GreenletExit) this.#finish(false, error);
-      else this.#finish(true, error);
-    }
-  }
-
-  #finish(failed: boolean, value: unknown): void {
-    if (this.#state === State.Dead) return;
-    this.#state = State.Dead;
-    if (failed) this.#reject(value);
-    else this.#resolve(value as T | GreenletExit);
-    this.#markEnded();
+    later(() => core.throwIn());
+    waitOn('Task.kill()', core.ended);
   }
 
   get [Symbol.toStringTag](): string {
@@ -159,7 +180,7 @@ export class Task<T = unknown> {
  * console.log(await task.promise);
  */
 export function spawn<A extends unknown[], T>(fn: (...args: A) => T, ...args: A): Task<T> {
-  return new Task<T>(fn as (...args: any[]) => T, args);
+  return new Task<T>(fn, args);
 }
 
 /**

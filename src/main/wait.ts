@@ -2,6 +2,7 @@
 // blocking it.
 import { assertCanWait, suspend } from './greenlet';
 import { waitOn, wake } from './loop';
+import type { IsAny, Signatures } from './overloads';
 
 /**
  * Waits for `promise` in the current greenlet while the event loop keeps running, and
@@ -60,6 +61,16 @@ export function sleep(ms = 0): void {
 }
 
 /**
+ * The sync-style version of the async function type `F`: each of its overloads (up to
+ * 16; generic ones at their constraints) returns what its promise resolves to, so
+ * `blocking(fs.promises.readFile)('f', 'utf8')` is a `string`.
+ */
+export type Blocking<F> = IsAny<F> extends true ? (...args: unknown[]) => unknown : Overloads<Signatures<F>>;
+type Overloads<L> = L extends [[infer P extends unknown[], infer R], ...infer Rest]
+  ? ((...args: P) => Awaited<R>) & Overloads<Rest>
+  : unknown;
+
+/**
  * Makes a sync-style function of an async one: the result calls `asyncFn` with the same
  * `this` and arguments and waits (as `waitFor()` does) for the promise it returns.
  * Calling it in the main greenlet throws `GreenletError` before `asyncFn` is called.
@@ -68,13 +79,14 @@ export function sleep(ms = 0): void {
  * const readFile = blocking(fs.promises.readFile);
  * spawn(() => console.log(readFile('notes.txt', 'utf8')));
  */
-export function blocking<A extends unknown[], R>(asyncFn: (...args: A) => R): (...args: A) => Awaited<R> {
+export function blocking<F extends (...args: never) => unknown>(asyncFn: F): Blocking<F> {
   if (typeof asyncFn !== 'function') throw new TypeError('blocking() takes a function');
   const name = asyncFn.name === '' ? 'a blocking() function' : `blocking(${asyncFn.name})`;
-  const wrapped = function (this: unknown, ...args: A): Awaited<R> {
+  const call = asyncFn as unknown as (...args: unknown[]) => unknown;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     assertCanWait(name);
-    return waitOn(name, asyncFn.apply(this, args));
+    return waitOn(name, call.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: asyncFn.name });
-  return wrapped;
+  return wrapped as Blocking<F>;
 }

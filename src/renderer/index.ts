@@ -17,7 +17,8 @@
 // preload (sandbox: true, Electron's default) cannot require packages: bundle the
 // preload with this module, or use `sandbox: false` with contextIsolation on.
 
-type Fn = (...args: any[]) => any;
+/** Any channel signature a schema may give (the bound only: nothing is typed `any`). */
+type Fn = (...args: any[]) => unknown;
 
 /** Channel names and signatures, for typing: `exposeBridge<MySchema>(...)`. */
 export interface BridgeSchema {
@@ -29,13 +30,20 @@ export interface BridgeSchema {
   invoke?: Record<string, Fn>;
 }
 
+/** A bridge without a schema: any channel name, every argument and result `unknown`. */
+export interface UntypedSchema {
+  send: Record<string, (...args: unknown[]) => void>;
+  on: Record<string, (...args: unknown[]) => void>;
+  invoke: Record<string, (...args: unknown[]) => unknown>;
+}
+
 type Section<S extends BridgeSchema, K extends keyof BridgeSchema> = NonNullable<S[K]> extends Record<string, Fn>
   ? NonNullable<S[K]>
-  : Record<string, Fn>;
+  : UntypedSchema[K];
 type Names<S extends BridgeSchema, K extends keyof BridgeSchema> = keyof Section<S, K> & string;
 
 /** What the page gets. */
-export interface Bridge<S extends BridgeSchema = BridgeSchema> {
+export interface Bridge<S extends BridgeSchema = UntypedSchema> {
   /** Sends a message on a `send` channel (ipcRenderer.send). */
   send<C extends Names<S, 'send'>>(channel: C, ...args: Parameters<Section<S, 'send'>[C]>): void;
   /** Listens on an `on` channel; the listener gets the message's arguments (no event).
@@ -51,7 +59,7 @@ export interface Bridge<S extends BridgeSchema = BridgeSchema> {
 }
 
 /** The channels a bridge allows, by kind. */
-export interface BridgeChannels<S extends BridgeSchema = BridgeSchema> {
+export interface BridgeChannels<S extends BridgeSchema = UntypedSchema> {
   send?: ReadonlyArray<Names<S, 'send'>>;
   on?: ReadonlyArray<Names<S, 'on'>>;
   invoke?: ReadonlyArray<Names<S, 'invoke'>>;
@@ -93,7 +101,7 @@ function names(kind: string, list: readonly string[] | undefined): readonly stri
  * Builds the page's API over `ipcRenderer`, allowing only the listed channels: a call on
  * any other channel throws. Listeners get the message's arguments, never the event.
  */
-export function createBridge<S extends BridgeSchema = BridgeSchema>(
+export function createBridge<S extends BridgeSchema = UntypedSchema>(
   ipcRenderer: IpcRendererLike,
   channels: BridgeChannels<S>,
 ): Bridge<S> {
@@ -145,7 +153,7 @@ export function createBridge<S extends BridgeSchema = BridgeSchema>(
  * `window[key]` (default `window.tendril`) through contextBridge.exposeInMainWorld, and
  * returns it (for the preload's own use).
  */
-export function exposeBridge<S extends BridgeSchema = BridgeSchema>(channels: BridgeChannels<S>, options: ExposeOptions = {}): Bridge<S> {
+export function exposeBridge<S extends BridgeSchema = UntypedSchema>(channels: BridgeChannels<S>, options: ExposeOptions = {}): Bridge<S> {
   const key = options.key ?? 'tendril';
   let { contextBridge, ipcRenderer } = options;
   if ((contextBridge === undefined || ipcRenderer === undefined) && process.versions.electron !== undefined) {

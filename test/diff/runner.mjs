@@ -25,12 +25,14 @@ function pythonEnv() {
 export const TENDRIL_URL = pathToFileURL(require.resolve('tendril')).href;
 
 /**
- * A python3 that imports greenlet: $TENDRIL_PYTHON, python3 on PATH, /usr/bin/python3
- * (Debian's python3-greenlet installs for the latter; a pyenv python3 may shadow it).
- * Returns { python, version } or null.
+ * A python3 that imports greenlet: $TENDRIL_PYTHON when set (and only it, so a run can
+ * also pretend there is none: TENDRIL_PYTHON=none), else python3 on PATH, then
+ * /usr/bin/python3 (Debian's python3-greenlet installs for the latter; a pyenv python3
+ * may shadow it). Returns { python, version } or null.
  */
 export function findPython() {
-  const candidates = [process.env.TENDRIL_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+  const chosen = process.env.TENDRIL_PYTHON;
+  const candidates = chosen ? [chosen] : ['python3', '/usr/bin/python3'];
   for (const python of candidates) {
     const r = spawnSync(python, ['-c', 'import greenlet; print(greenlet.__version__)'], { encoding: 'utf8', env: pythonEnv() });
     if (r.status === 0) return { python, version: r.stdout.trim() };
