@@ -21,3 +21,25 @@ export function v8HasFlag(flag) {
 }
 
 export const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+/**
+ * The newest symbol versions an ELF binary needs from glibc and from the C++ runtime, as
+ * [major, minor, patch] arrays (objdump -T reads any architecture's ELF).
+ */
+export function elfVersionNeeds(file) {
+  const out = spawnSync('objdump', ['-T', file], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`objdump -T ${file}: ${out.stderr}`);
+  const newest = (prefix) =>
+    [...out.stdout.matchAll(new RegExp(`\\(${prefix}_([0-9.]+)\\)`, 'g'))]
+      .map((m) => m[1].split('.').map(Number))
+      .reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b), [0]);
+  return { glibc: newest('GLIBC'), glibcxx: newest('GLIBCXX'), cxxabi: newest('CXXABI') };
+}
+
+export function compareVersions(a, b) {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
