@@ -27,7 +27,7 @@ export const nodeMajor = Number(process.versions.node.split('.')[0]);
  * [major, minor, patch] arrays (objdump -T reads any architecture's ELF).
  */
 export function elfVersionNeeds(file) {
-  const out = spawnSync('objdump', ['-T', file], { encoding: 'utf8' });
+  const out = spawnSync('objdump', ['-T', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (out.status !== 0) throw new Error(`objdump -T ${file}: ${out.stderr}`);
   const newest = (prefix) =>
     [...out.stdout.matchAll(new RegExp(`\\(${prefix}_([0-9.]+)\\)`, 'g'))]
