@@ -98,7 +98,12 @@ test('browser host: every command through real key presses, every way of input, 
   // After "y": this tab's session ended; the host serves the other tab, and a reload.
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('Session ended'), null, { timeout: 10_000 });
   assert.equal(await statusOf(page), 'Session ended. Reload the page for a new one.');
+  // The other tab has been in the background: bring it forward and give its terminal the
+  // focus, as a user clicking into it does (key presses go to the focused element).
+  await other.bringToFront();
+  await other.locator('#terminal').focus();
   assert.equal(await run(other, 'echo the other tab'), 'the other tab\n');
+  await page.bringToFront();
   await page.reload();
   await page.locator('#terminal').focus();
   await waitForTranscript(page, (text) => text.endsWith('> '), 'the first prompt after a reload');
