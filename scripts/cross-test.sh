@@ -22,7 +22,7 @@ major=22
 rm -rf "$stage"
 mkdir -p "$stage"
 tar -xzf "$tarball" -C "$stage" --strip-components=1
-cp -r "$root/test" "$root/e2e" "$root/demo-app" "$root/examples" "$stage/"
+cp -r "$root/test" "$root/e2e" "$root/demo-app" "$root/examples" "$root/compat" "$stage/"
 mkdir -p "$stage/scripts"
 cp "$root/scripts/build-test-addon.js" "$stage/scripts/"
 rm -rf "$stage/test/affine-addon/build"

@@ -199,15 +199,17 @@ test('a listener that tries to wait or switch throws GreenletError (it runs in t
   const errors = [];
   await inGreenlet(() => {
     const win = new ui.BrowserWindow();
+    const delivered = new Channel();
     win.on('page-title-updated', () => {
       try {
         sleep(1);
       } catch (e) {
         errors.push(e);
       }
+      delivered.send(true);
     });
     win.title = 'x';
-    sleep(30);
+    delivered.receive(); // the event fired from the event loop (no fixed sleep: slow machines)
   });
   assert.equal(errors.length, 1);
   assert.ok(errors[0] instanceof GreenletError, String(errors[0]));
