@@ -34,7 +34,7 @@ note() {
 
 # The tests that exercise the core. Differential and torture runs are sized down in
 # quick mode (TENDRIL_DIFF_COUNT, TENDRIL_TORTURE=sanitize).
-asan_tests=(switching throw parents tracing generator teardown gc-kill recursion stress misuse-api misuse-contexts misuse-threads async-scopes fibers diff torture)
+asan_tests=(switching throw parents tracing generator teardown gc-kill recursion stress misuse-api misuse-contexts misuse-threads async-scopes diff torture)
 # (not torture: its 100,000-greenlet churn exhausts TSan's own shadow memory)
 tsan_tests=(switching throw parents tracing teardown stress misuse-contexts)
 if [ "$mode" = full ]; then
@@ -50,6 +50,9 @@ nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
 gypargs=()
 if [ -n "$nodedir" ] && [ "$nodedir" != undefined ] && [ "$nodedir" != null ]; then gypargs+=("--nodedir=$nodedir"); fi
 
+# The test-only addon some test files load (up to date after `npm test`'s pretest).
+node scripts/build-test-addon.js >/dev/null
+
 # build_pkg NAME "CXXFLAGS" "LDFLAGS" TESTS...: a package copy with an instrumented addon
 build_pkg() {
   local name=$1 cflags=$2 ldflags=$3
@@ -62,6 +65,7 @@ build_pkg() {
   ln -s "$root/node_modules" "$pkg/node_modules"
   cp test/helpers.mjs "$pkg/test/"
   cp -r test/fixtures test/diff "$pkg/test/"
+  ln -s "$root/test/affine-addon" "$pkg/test/affine-addon" # the test-only addon, built by pretest
   local t
   for t in "$@"; do
     if [ -f "test/$t.test.mjs" ]; then cp "test/$t.test.mjs" "$pkg/test/"; fi
