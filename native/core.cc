@@ -120,16 +120,22 @@ Wake Core::SwitchTo(int32_t target_id) {
   current_ = target;
   // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
   v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
+  PassV8(self, target, how);
+  if (async_context_) v8api::SetContinuationData(isolate_, async_context);
+  return self->wake;
+}
+
+void Core::PassV8(Carrier* self, Carrier* target, Wake how) {
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
   v8api::Exit(isolate_);
-  {
-    v8api::Unlocker unlocker(isolate_);
-    Park(self, HandOver(target, how));
-  }
+  v8api::Unlocker unlocker(isolate_);
+  Park(self, HandOver(target, how));
+  // Entered again before the lock is taken back: taking it restores this thread's V8
+  // state, and V8 re-arms a debugger step in progress there (Debug::RestoreDebug), which
+  // needs the isolate to be this thread's current one (else a stepOver across a switch
+  // crashes). Nothing else touches the isolate meanwhile: V8 was handed to this thread.
   v8api::Enter(isolate_);
-  if (async_context_) v8api::SetContinuationData(isolate_, async_context);
-  return self->wake;
 }
 
 void Core::SwitchFromJs() {
@@ -256,12 +262,7 @@ void Core::Teardown() {
       Carrier* c = carriers_[id].get();
       Carrier* self = current_;
       current_ = c;
-      v8api::Exit(isolate_);
-      {
-        v8api::Unlocker unlocker(isolate_);
-        Park(self, HandOver(c, Wake::kUnwind));
-      }
-      v8api::Enter(isolate_);
+      PassV8(self, c, Wake::kUnwind);
     }
   }
   for (auto& c : carriers_) {

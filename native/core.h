@@ -83,6 +83,8 @@ class Core {
   // Wakes `target` for `how`; returns true when it was asleep.
   bool HandOver(Carrier* target, Wake how);
   void Park(Carrier* self, bool partner_was_asleep);
+  // Hands V8 to `target`, woken for `how`, and parks until this thread has V8 again.
+  void PassV8(Carrier* self, Carrier* target, Wake how);
 
   napi_env env_;
   v8api::Isolate* isolate_;
