@@ -24,7 +24,8 @@ thread_local Core* t_core = nullptr;
 
 Core* Core::ForThisThread() { return t_core; }
 
-Core::Core(napi_env env, v8api::Isolate* isolate) : env_(env), isolate_(isolate) {
+Core::Core(napi_env env, v8api::Isolate* isolate)
+    : env_(env), isolate_(isolate), monitor_(isolate) {
   t_core = this;
   auto main = std::make_unique<Carrier>();
   main->core = this;
@@ -99,6 +100,7 @@ int32_t Core::Acquire() {
   }
   c->bound = true;
   c->fresh = true;
+  monitor_.StartIfNeeded();  // hook: the monitor thread starts with the first greenlet
   return c->id;
 }
 
@@ -121,6 +123,9 @@ Wake Core::SwitchTo(int32_t target_id) {
   // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
   v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
   PassV8(self, target, how);
+  // hook: the monitor learns who holds V8 (monitor.h); the main greenlet may be woken
+  // only to serve an onMain() call (mailbox[2], set by the greenlet that called it).
+  monitor_.OnTurn(self->id == kMainId, self->id == kMainId && mailbox_[2] != 0);
   if (async_context_) v8api::SetContinuationData(isolate_, async_context);
   return self->wake;
 }
@@ -181,6 +186,7 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
   {
     v8api::Locker locker(isolate_);
     v8api::Enter(isolate_);
+    monitor_.OnTurn(false, false);  // hook: the monitor learns who holds V8 (monitor.h)
     v8api::SetStackLimit(isolate_, self->stack_low + kNativeStackReserve);
     int32_t target = CallBoot();
     if (target < 0 || tearing_down_ || !IsValidTarget(target) ||
@@ -247,6 +253,7 @@ void Core::JoinExited() {
 }
 
 void Core::Teardown() {
+  monitor_.Stop();  // hook: the monitor thread ends first (it interrupts V8)
   if (current_->id != kMainId) return;  // not reachable from a clean shutdown
   tearing_down_ = true;
   // Node runs cleanup hooks under a SealHandleScope, and some V8 versions (Node 24's)

@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "baton.h"
+#include "monitor.h"
 #include "platform.h"
 #include "v8_api.h"
 
@@ -58,13 +60,20 @@ class Core {
   int32_t Acquire();
   // Hands V8 to carrier `target` and parks until someone hands it back.
   Wake SwitchTo(int32_t target);
-  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1].
+  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1],
+  // and in mailbox[2] whether the switch asks the main greenlet to serve an onMain() call.
   void SwitchFromJs();
   void set_mailbox(int32_t* mailbox) { mailbox_ = mailbox; }
   // The core of the environment whose JavaScript runs on this thread.
   static Core* ForThisThread();
   // Environment cleanup: unwinds every suspended carrier and joins every thread.
   void Teardown();
+
+  // Profiling and blocking reports (monitor.h); `internal_prefix` starts the paths of
+  // tendril's own scripts, left out of the stacks.
+  void ConfigureMonitor(const Monitor::Settings& settings, std::string internal_prefix);
+  Monitor& monitor() { return monitor_; }
+  const std::string& internal_prefix() const { return internal_prefix_; }
 
   bool IsValidTarget(int32_t id) const;
   bool tearing_down() const { return tearing_down_; }
@@ -100,6 +109,8 @@ class Core {
   std::vector<std::unique_ptr<Carrier>> exited_;  // threads that left, to be joined
   Carrier* current_ = nullptr;
   bool tearing_down_ = false;
+  Monitor monitor_;
+  std::string internal_prefix_;
 };
 
 }  // namespace tendril
