@@ -99,6 +99,19 @@ Napi::Value ConfigureMonitor(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// stackOf(carrier): the JavaScript stack of the greenlet on that carrier (running or
+// parked), or null when there is none.
+Napi::Value StackOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "stackOf(carrier)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::string stack;
+  if (!GetCore(env)->StackOf(info[0].As<Napi::Number>().Int32Value(), &stack)) return env.Null();
+  return Napi::String::New(env, stack);
+}
+
 void Cleanup(void* data) { static_cast<Core*>(data)->Teardown(); }
 
 }  // namespace
@@ -129,6 +142,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mailbox", Napi::Int32Array::New(env, 3, mailbox, 0));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("configureMonitor", Napi::Function::New(env, ConfigureMonitor, "configureMonitor"));
+  exports.Set("stackOf", Napi::Function::New(env, StackOf, "stackOf"));
   exports.Set("asyncContextPerGreenlet", Napi::Boolean::New(env, v8api::HasContinuationData()));
   return exports;
 }

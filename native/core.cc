@@ -123,6 +123,7 @@ Wake Core::SwitchTo(int32_t target_id) {
   // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
   v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
   PassV8(self, target, how);
+  while (self->wake == Wake::kInspect) ServeInspection(self);  // hook: stack reading (core_debug.cc)
   // hook: the monitor learns who holds V8 (monitor.h); the main greenlet may be woken
   // only to serve an onMain() call (mailbox[2], set by the greenlet that called it).
   monitor_.OnTurn(self->id == kMainId, self->id == kMainId && mailbox_[2] != 0);

@@ -30,6 +30,7 @@ enum class Wake : int32_t {
   kUnwind = 2,     // teardown: the suspended greenlet must unwind
   kExit = 3,       // an idle carrier leaves
   kTerminate = 4,  // execution was terminated on the carrier that handed over
+  kInspect = 5,    // another greenlet reads this one's stack (core_debug.cc)
 };
 
 class Core;
@@ -69,6 +70,9 @@ class Core {
   // Environment cleanup: unwinds every suspended carrier and joins every thread.
   void Teardown();
 
+  // The JavaScript stack of greenlet `id` (stack_trace.h): the running one's, or a parked
+  // one's, read by its own thread (core_debug.cc). False when `id` is neither.
+  bool StackOf(int32_t id, std::string* out);
   // Profiling and blocking reports (monitor.h); `internal_prefix` starts the paths of
   // tendril's own scripts, left out of the stacks.
   void ConfigureMonitor(const Monitor::Settings& settings, std::string internal_prefix);
@@ -94,6 +98,9 @@ class Core {
   void Park(Carrier* self, bool partner_was_asleep);
   // Hands V8 to `target`, woken for `how`, and parks until this thread has V8 again.
   void PassV8(Carrier* self, Carrier* target, Wake how);
+  // A parked greenlet woken with kInspect: takes its stack for the reader, hands V8 back
+  // and parks again (core_debug.cc).
+  void ServeInspection(Carrier* self);
 
   napi_env env_;
   v8api::Isolate* isolate_;
@@ -111,6 +118,11 @@ class Core {
   bool tearing_down_ = false;
   Monitor monitor_;
   std::string internal_prefix_;
+  // The stack reading in progress: who waits for it, and where it goes.
+  struct {
+    Carrier* reader = nullptr;
+    std::string* out = nullptr;
+  } inspection_;
 };
 
 }  // namespace tendril

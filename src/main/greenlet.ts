@@ -32,6 +32,8 @@ class Record {
   run: AnyRun | undefined = undefined;
   /** Set while the greenlet is parked somewhere a plain switch must not wake it. */
   waitingIn: string | null = null;
+  /** What it waits for meanwhile (a promise, a channel, ...), for listGreenlets(). */
+  waitingOn: unknown = undefined;
   /** The suspension resume() may end, while the greenlet waits in suspend(). */
   waiter: Waiter | null = null;
   /** The function and `this` a started greenlet calls; dropped when it ends. */
@@ -506,11 +508,13 @@ export function onMain<T>(fn: () => T): T {
   const call: MainCall = { fn, caller: self, failed: false, value: undefined, raise: null };
   pendingCall = call;
   self.waitingIn = 'onMain()';
+  self.waitingOn = fn;
   current = mainRecord;
   try {
     handOff(self, MAIN_CARRIER, true);
   } finally {
     self.waitingIn = null;
+    self.waitingOn = undefined;
   }
   if (call.raise !== null) throw call.raise.error;
   if (call.failed) throw call.value;
@@ -599,21 +603,23 @@ export function assertCanWait(what: string): void {
  * that resume() takes to wake it. A plain switch() to it meanwhile throws
  * GreenletError; throw() interrupts it. Returns what resume() delivers, or throws.
  * In the main greenlet it throws GreenletError, since waiting there would block the
- * event loop.
+ * event loop. `on` is what it waits for, as listGreenlets() shows it.
  */
-export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
+export function suspend(what: string, arm: (waiter: Waiter) => void, on?: unknown): unknown {
   assertCanWait(what);
   ensureCanSwitch();
   const self = current;
   const waiter = new Waiter(objectOf(self));
   arm(waiter);
   self.waitingIn = what;
+  self.waitingOn = on;
   self.waiter = waiter;
   try {
     return switchTo(mainRecord, { failed: false, args: [] }, true);
   } finally {
     waiter.end();
     self.waitingIn = null;
+    self.waitingOn = undefined;
     self.waiter = null;
   }
 }
@@ -729,6 +735,53 @@ export function configure(options: Options): void {
 /** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */
 export function currentOptions(): Readonly<Required<Options>> {
   return { ...settings };
+}
+
+export type GreenletState = 'running' | 'suspended' | 'waiting';
+
+/** One greenlet as listGreenlets() sees it. */
+export interface GreenletInfo {
+  readonly greenlet: Greenlet;
+  /**
+   * 'running': the one calling listGreenlets(). 'waiting': parked in waitFor(), sleep(),
+   * Channel.receive(), onMain() and the like (see waitingIn). 'suspended': parked in a
+   * switch() (the main greenlet, seen from another one, is suspended in the switch that
+   * handed over the turn).
+   */
+  readonly state: GreenletState;
+  /** Where it waits, as error messages name it ('waitFor()', 'sleep()', 'Channel.receive()', 'Task.join()', 'onMain()', ...); null unless waiting. */
+  readonly waitingIn: string | null;
+  /** What it waits for: the promise, the Channel, the Task, the milliseconds of a sleep(), the onMain() function; undefined unless waiting. */
+  readonly waitingOn: unknown;
+  /**
+   * Its JavaScript stack now, innermost first, one `    at fn (file:line:column)` line
+   * per frame as in Error.stack; tendril's own frames at either end are left out, so a
+   * parked greenlet's stack starts where it called switch(), waitFor() and the like.
+   */
+  readonly stack: string;
+}
+
+/**
+ * Every greenlet of this thread that is alive (the main greenlet first, then those
+ * started and not finished, in the order they started), with its state, what it waits
+ * for and its JavaScript stack. A parked greenlet's stack is read by its own thread,
+ * woken for that without running any of its code: two thread handoffs per greenlet.
+ */
+export function listGreenlets(): GreenletInfo[] {
+  if (tearingDown) throw new GreenletError('cannot list greenlets while the environment is shutting down');
+  const out: GreenletInfo[] = [];
+  for (const record of [mainRecord, ...live]) {
+    if (record.state !== State.Active) continue;
+    const running = record === current;
+    out.push({
+      greenlet: objectOf(record),
+      state: running ? 'running' : record.waitingIn !== null ? 'waiting' : 'suspended',
+      waitingIn: running ? null : record.waitingIn,
+      waitingOn: running ? undefined : record.waitingOn,
+      stack: binding.stackOf(record.carrier) ?? '',
+    });
+  }
+  return out;
 }
 
 /** Started greenlets that have not finished, and the carrier threads behind them. */

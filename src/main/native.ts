@@ -21,6 +21,8 @@ export interface Binding {
    * Stacks leave out frames of scripts whose path starts with internalPrefix.
    */
   configureMonitor(sampleIntervalMicros: number, maxBlockingMillis: number, warningPrefix: string, internalPrefix: string): void;
+  /** The JavaScript stack of the greenlet on `carrier`, running or parked; null when there is none. */
+  stackOf(carrier: number): string | null;
 }
 
 /** Mirrors tendril::Wake in native/core.h. */
@@ -30,6 +32,7 @@ export const enum Wake {
   Unwind = 2,
   Exit = 3,
   Terminate = 4,
+  // 5 (Inspect) never reaches JavaScript: native/core_debug.cc
 }
 
 export const MAIN_CARRIER = 0;
