@@ -27,7 +27,7 @@ Monitor* Monitor::ForThisThread() {
 
 void Monitor::Configure(const Settings& settings, bool main_holds) {
   {
-    std::lock_guard<std::mutex> guard(settings_lock_);
+    std::lock_guard<SpinLock> guard(settings_lock_);
     settings_ = settings;
   }
   settings_version_.fetch_add(1, std::memory_order_release);
@@ -80,7 +80,7 @@ void Monitor::Run() {
   Clock::time_point last = Clock::now();
   while (!stop_.load(std::memory_order_acquire)) {
     if (settings_version_.load(std::memory_order_acquire) != version) {
-      std::lock_guard<std::mutex> guard(settings_lock_);
+      std::lock_guard<SpinLock> guard(settings_lock_);
       version = settings_version_.load(std::memory_order_acquire);
       settings = settings_;
       // A sample at every tick; the watchdog alone needs a tenth of its limit.

@@ -14,6 +14,7 @@
 
 #include "platform.h"
 #include "sampler.h"
+#include "spin_lock.h"
 #include "turn.h"
 #include "v8_api.h"
 #include "watchdog.h"
@@ -88,7 +89,7 @@ class Monitor {
   bool running_ = false;  // read and written by the V8 holder only
   os::Thread thread_;
   // Settings handed to the thread: copied under the lock when the version moves.
-  std::mutex settings_lock_;
+  SpinLock settings_lock_;
   Settings settings_;
   std::atomic<uint32_t> settings_version_{0};
 };

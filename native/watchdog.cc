@@ -38,7 +38,7 @@ void Watchdog::Tick(uint64_t turn, Clock::time_point now, Clock::duration since,
   if (now - started_ < limit) return;
   if (!reported_) {
     reported_ = true;
-    std::lock_guard<std::mutex> guard(lock_);
+    std::lock_guard<SpinLock> guard(lock_);
     asked_ = Key(loop_turns_);
     header_ = prefix + "GreenletWarning: a greenlet has kept the event loop waiting for " +
               Milliseconds(now - started_) + " (maxBlockingTime: " + Milliseconds(limit) +
@@ -70,7 +70,7 @@ void Watchdog::End(Clock::time_point now, std::chrono::milliseconds limit,
            "so where it was is unknown.\n";
   }
   {
-    std::lock_guard<std::mutex> guard(lock_);
+    std::lock_guard<SpinLock> guard(lock_);
     asked_ = 0;
   }
   os::WriteStderr(text.data(), text.size());
@@ -78,7 +78,7 @@ void Watchdog::End(Clock::time_point now, std::chrono::milliseconds limit,
 
 void Watchdog::Reset() {
   waiting_ = false;
-  std::lock_guard<std::mutex> guard(lock_);
+  std::lock_guard<SpinLock> guard(lock_);
   asked_ = 0;
 }
 
@@ -95,7 +95,7 @@ void Watchdog::OnInterrupt(v8api::Isolate* isolate, void* data) {
   if (self.written_.load(std::memory_order_acquire) == key) return;
   std::string header;
   {
-    std::lock_guard<std::mutex> guard(self.lock_);
+    std::lock_guard<SpinLock> guard(self.lock_);
     if (self.asked_ != key) return;
     header = self.header_;
   }

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "spin_lock.h"
 #include "v8_api.h"
 
 namespace tendril {
@@ -47,7 +48,7 @@ class Watchdog {
   // Shared with the interrupt callback: the wait it should report (a loop-turn count
   // with bit 32 set; 0: none), the first line of that report, and the wait whose
   // report was written.
-  std::mutex lock_;
+  SpinLock lock_;
   uint64_t asked_ = 0;
   std::string header_;
   std::atomic<uint64_t> written_{0};
