@@ -21,15 +21,22 @@ const lineOf = (name) => {
 };
 const at = (name) => lineOf(name) + 1;
 
-/** The fixture in `mode`, paused at its first line with the Debugger domain on. */
-async function start(mode, { setup } = {}) {
+/**
+ * Runs `body(session)` against the fixture in `mode`, paused at its first line with the
+ * Debugger domain on (and `setup` done); the child is ended however the body ends.
+ */
+async function debug(mode, { setup } = {}, body) {
   const session = await inspect(script, { args: [mode] });
-  await session.send('Runtime.enable');
-  await session.send('Debugger.enable');
-  if (setup) await setup(session);
-  await session.send('Runtime.runIfWaitingForDebugger');
-  await session.next('Debugger.paused'); // --inspect-brk: the first line
-  return session;
+  try {
+    await session.send('Runtime.enable');
+    await session.send('Debugger.enable');
+    if (setup) await setup(session);
+    await session.send('Runtime.runIfWaitingForDebugger');
+    await session.next('Debugger.paused'); // --inspect-brk: the first line
+    await body(session);
+  } finally {
+    await session.close();
+  }
 }
 
 /** Resumes, or steps, and returns the pause that follows. */
@@ -38,6 +45,7 @@ async function go(session, command) {
   return session.next('Debugger.paused');
 }
 
+/** Resumes to the end of the script; returns its output. */
 async function finish(session) {
   await session.send('Debugger.resume');
   await session.next('Runtime.executionContextDestroyed'); // the script ran to its end
@@ -58,28 +66,30 @@ async function evaluate(session, paused, expression) {
 }
 
 test('a debugger statement in a greenlet pauses its thread; its frames and locals are there', async () => {
-  const session = await start('statement');
-  const paused = await go(session, 'resume');
-  assert.equal(paused.reason, 'other');
-  assert.deepEqual(frames(paused, 1), [`paused:${at('statement')}`]);
-  // Below the greenlet's function, tendril's boot: the carrier's own stack, not main's.
-  assert.ok(paused.callFrames.some((f) => f.functionName === 'boot'), frames(paused, 10).join(' < '));
-  assert.equal(await evaluate(session, paused, 'a + doubled'), 63);
-  assert.match(await finish(session), /result 42/);
+  await debug('statement', {}, async (session) => {
+    const paused = await go(session, 'resume');
+    assert.equal(paused.reason, 'other');
+    assert.deepEqual(frames(paused, 1), [`paused:${at('statement')}`]);
+    // Below the greenlet's function, tendril's boot: the carrier's own stack, not main's.
+    assert.ok(paused.callFrames.some((f) => f.functionName === 'boot'), frames(paused, 10).join(' < '));
+    assert.equal(await evaluate(session, paused, 'a + doubled'), 63);
+    assert.match(await finish(session), /result 42/);
+  });
 });
 
+const breakAt = (name) => (s) => s.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(script).href, lineNumber: lineOf(name) });
+
 test('a breakpoint set by URL in greenlet code is hit in each greenlet that runs it', async () => {
-  const session = await start('breakpoint', {
-    setup: (s) => s.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(script).href, lineNumber: lineOf('visit') }),
+  await debug('breakpoint', { setup: breakAt('visit') }, async (session) => {
+    const first = await go(session, 'resume');
+    assert.equal(first.hitBreakpoints.length, 1);
+    assert.deepEqual(frames(first, 1), [`visit:${at('visit')}`]);
+    assert.equal(await evaluate(session, first, 'name + n'), 'one1');
+    const second = await go(session, 'resume');
+    assert.deepEqual(frames(second, 1), [`visit:${at('visit')}`]);
+    assert.equal(await evaluate(session, second, 'name + n'), 'two2');
+    assert.match(await finish(session), /one:1\ntwo:2/);
   });
-  const first = await go(session, 'resume');
-  assert.equal(first.hitBreakpoints.length, 1);
-  assert.deepEqual(frames(first, 1), [`visit:${at('visit')}`]);
-  assert.equal(await evaluate(session, first, 'name + n'), 'one1');
-  const second = await go(session, 'resume');
-  assert.deepEqual(frames(second, 1), [`visit:${at('visit')}`]);
-  assert.equal(await evaluate(session, second, 'name + n'), 'two2');
-  assert.match(await finish(session), /one:1\ntwo:2/);
 });
 
 // Stepping state belongs to the thread that requested it: V8 archives it with the
@@ -87,89 +97,103 @@ test('a breakpoint set by URL in greenlet code is hit in each greenlet that runs
 // Node 20 that re-arming crashed (SIGSEGV) until tendril entered the isolate before
 // taking V8 back (native/core.cc, Core::PassV8).
 test('Step Over a line that switches greenlets: the main greenlet runs, the step ends on the next line of the same greenlet', async () => {
-  const session = await start('step');
-  let paused = await go(session, 'resume');
-  assert.deepEqual(frames(paused, 1), [`stepper:${at('step-start')}`]);
-  paused = await go(session, 'stepOver');
-  assert.deepEqual(frames(paused, 1), [`stepper:${at('step-switch')}`]);
-  paused = await go(session, 'stepOver');
-  assert.deepEqual(frames(paused, 1), [`stepper:${at('step-after')}`]);
-  assert.equal(await evaluate(session, paused, 'got'), 'back');
-  assert.equal(await evaluate(session, paused, 'mainRan'), true);
-  assert.match(await finish(session), /to main\nback true/);
+  await debug('step', {}, async (session) => {
+    let paused = await go(session, 'resume');
+    assert.deepEqual(frames(paused, 1), [`stepper:${at('step-start')}`]);
+    paused = await go(session, 'stepOver');
+    assert.deepEqual(frames(paused, 1), [`stepper:${at('step-switch')}`]);
+    paused = await go(session, 'stepOver');
+    assert.deepEqual(frames(paused, 1), [`stepper:${at('step-after')}`]);
+    assert.equal(await evaluate(session, paused, 'got'), 'back');
+    assert.equal(await evaluate(session, paused, 'mainRan'), true);
+    assert.match(await finish(session), /to main\nback true/);
+  });
 });
 
 test('Step Out of a function that switches greenlets: the step ends in its caller, same greenlet', async () => {
-  const session = await start('stepOut');
-  let paused = await go(session, 'resume');
-  assert.deepEqual(frames(paused, 1), [`helper:${at('out-start')}`]);
-  paused = await go(session, 'stepOut');
-  assert.equal(paused.callFrames[0].functionName, 'caller');
-  assert.ok(paused.callFrames[0].location.lineNumber + 1 <= at('out-after'), frames(paused).join(' < '));
-  assert.match(await finish(session), /main ran\ncaller got back/);
+  await debug('stepOut', {}, async (session) => {
+    let paused = await go(session, 'resume');
+    assert.deepEqual(frames(paused, 1), [`helper:${at('out-start')}`]);
+    paused = await go(session, 'stepOut');
+    assert.equal(paused.callFrames[0].functionName, 'caller');
+    assert.ok(paused.callFrames[0].location.lineNumber + 1 <= at('out-after'), frames(paused).join(' < '));
+    assert.match(await finish(session), /main ran\ncaller got back/);
+  });
 });
 
+/** Resumes to the next pause in `fn`, past exceptions thrown in Node's own code (its
+ *  module loader throws and catches some on Windows). */
+async function nextPauseIn(session, fn) {
+  for (;;) {
+    const paused = await go(session, 'resume');
+    if (paused.callFrames[0].functionName === fn || paused.reason !== 'exception') return paused;
+  }
+}
+
 test('pause on exceptions stops in the greenlet that throws, caught or not', async () => {
-  const session = await start('exceptions', { setup: (s) => s.send('Debugger.setPauseOnExceptions', { state: 'all' }) });
-  const caught = await go(session, 'resume');
-  assert.equal(caught.reason, 'exception');
-  assert.deepEqual(frames(caught, 1), [`catches:${at('throw-caught')}`]);
-  assert.equal(caught.data.description.split('\n')[0], 'Error: caught in the greenlet');
-  const escapes = await go(session, 'resume');
-  assert.equal(escapes.reason, 'exception');
-  assert.deepEqual(frames(escapes, 1), [`escapes:${at('throw-escapes')}`]);
-  await session.send('Debugger.setPauseOnExceptions', { state: 'none' }); // (main rethrows it)
-  assert.match(await finish(session), /main caught: escapes the greenlet/);
+  await debug('exceptions', { setup: (s) => s.send('Debugger.setPauseOnExceptions', { state: 'all' }) }, async (session) => {
+    const caught = await nextPauseIn(session, 'catches');
+    assert.equal(caught.reason, 'exception');
+    assert.deepEqual(frames(caught, 1), [`catches:${at('throw-caught')}`]);
+    assert.equal(caught.data.description.split('\n')[0], 'Error: caught in the greenlet');
+    const escapes = await nextPauseIn(session, 'escapes');
+    assert.equal(escapes.reason, 'exception');
+    assert.deepEqual(frames(escapes, 1), [`escapes:${at('throw-escapes')}`]);
+    await session.send('Debugger.setPauseOnExceptions', { state: 'none' }); // (main rethrows it)
+    assert.match(await finish(session), /main caught: escapes the greenlet/);
+  });
 });
 
 test('Debugger.pause stops a greenlet that spins, where it spins; the debugger can stop it', async () => {
-  const session = await start('spin');
-  await session.send('Debugger.resume');
-  // Let it spin a little: a pause requested while the main greenlet still runs would
-  // stop there.
-  let paused;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await session.send('Debugger.pause');
-    paused = await session.next('Debugger.paused');
-    if (paused.callFrames[0].functionName === 'spinner') break;
+  await debug('spin', {}, async (session) => {
     await session.send('Debugger.resume');
-  }
-  assert.deepEqual(frames(paused, 1), [`spinner:${at('spin')}`]);
-  assert.ok((await evaluate(session, paused, 'turns')) > 0);
-  await evaluate(session, paused, 'state.stop = true');
-  assert.match(await finish(session), /stopped by the debugger/);
+    // Let it spin a little: a pause requested while the main greenlet still runs would
+    // stop there.
+    let paused;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await session.send('Debugger.pause');
+      paused = await session.next('Debugger.paused');
+      if (paused.callFrames[0].functionName === 'spinner') break;
+      await session.send('Debugger.resume');
+    }
+    assert.deepEqual(frames(paused, 1), [`spinner:${at('spin')}`]);
+    assert.ok((await evaluate(session, paused, 'turns')) > 0);
+    await evaluate(session, paused, 'state.stop = true');
+    assert.match(await finish(session), /stopped by the debugger/);
+  });
 });
 
 test('a breakpoint after sleep() in a greenlet is hit once the event loop has woken it', async () => {
-  const session = await start('sleep', {
-    setup: (s) => s.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(script).href, lineNumber: lineOf('after-sleep') }),
+  await debug('sleep', { setup: breakAt('after-sleep') }, async (session) => {
+    const paused = await go(session, 'resume');
+    assert.deepEqual(frames(paused, 1), [`sleeper:${at('after-sleep')}`]);
+    assert.match(await finish(session), /after sleep/);
   });
-  const paused = await go(session, 'resume');
-  assert.deepEqual(frames(paused, 1), [`sleeper:${at('after-sleep')}`]);
-  assert.match(await finish(session), /after sleep/);
 });
 
 test(
   'Step Into a call that switches greenlets',
   {
+    // The child crashes: on Windows that can wait on Windows Error Reporting.
+    skip: process.platform === 'win32' && 'the child crashes (see the todo), which Windows may hold for error reporting',
     todo:
       'V8 bug: a thread archived by v8::Unlocker while a Step Into is pending crashes when it takes V8 back ' +
       '(Debug::RestoreDebug walks past the last frame: Step Into has no target frame count); every Node 20-26. ' +
       'Step Over such calls, or put a breakpoint in the greenlet switched to',
   },
   async () => {
-    const session = await start('stepInto', {
-      // As DevTools does for node_modules by default: tendril's code is ignore-listed,
-      // so the step runs through it to the native switch.
-      setup: (s) => s.send('Debugger.setBlackboxPatterns', { patterns: ['/dist/main/'] }),
+    // As DevTools does for node_modules by default: tendril's code is ignore-listed,
+    // so the step runs through it to the native switch.
+    const setup = (s) => s.send('Debugger.setBlackboxPatterns', { patterns: ['/dist/main/'] });
+    await debug('stepInto', { setup }, async (session) => {
+      let paused = await go(session, 'resume');
+      assert.deepEqual(frames(paused, 1), [`stepInto:${at('into-start')}`]);
+      paused = await go(session, 'stepOver');
+      paused = await go(session, 'stepInto');
+      assert.ok(['target', 'stepInto'].includes(paused.callFrames[0].functionName), frames(paused).join(' < '));
+      await finish(session);
     });
-    let paused = await go(session, 'resume');
-    assert.deepEqual(frames(paused, 1), [`stepInto:${at('into-start')}`]);
-    paused = await go(session, 'stepOver');
-    paused = await go(session, 'stepInto');
-    assert.ok(['target', 'stepInto'].includes(paused.callFrames[0].functionName), frames(paused).join(' < '));
-    await finish(session);
   },
 );
 
