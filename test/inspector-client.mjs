@@ -1,22 +1,30 @@
-// A Chrome DevTools Protocol client for tests: runs a script in a child Node with
-// --inspect-brk=0 (or --inspect=0) and talks to it over the inspector's WebSocket, as
-// DevTools and VS Code do.
+// A Chrome DevTools Protocol client for tests: talks to a child process's inspector over its
+// WebSocket, as DevTools and VS Code do: a Node started here with --inspect-brk=0, or any
+// child started with an --inspect option (the Electron-shaped host).
 import { spawn } from 'node:child_process';
 import WebSocket from 'ws';
 
 /**
- * Starts `node <execArgv> --inspect-brk=0 <script> <args>` and connects. Returns
- * { send(method, params), next(method, timeoutMs), child, output(), exited, disconnect(),
- * close() }.
- * `next` returns the next event of that name (in arrival order, including ones that
- * arrived before the call); events sent before a resume or step are dropped by
- * `send`, so `next('Debugger.paused')` after a step is the pause that step caused.
+ * Starts `node <execArgv> --inspect-brk=0 <script> <args>` (--inspect=0 with `brk:
+ * false`) and connects to its inspector: see attach().
  */
-export async function inspect(script, { args = [], execArgv = [], brk = true, env = {} } = {}) {
+export function inspect(script, { args = [], execArgv = [], brk = true, env = {} } = {}) {
   const child = spawn(process.execPath, [...execArgv, brk ? '--inspect-brk=0' : '--inspect=0', script, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
+  return attach(child);
+}
+
+/**
+ * Connects to the inspector of `child`, a process started with --inspect(-brk)=0 that
+ * prints its WebSocket URL on stderr. Returns { send(method, params), next(method,
+ * timeoutMs), child, output(), exited, disconnect(), close() }. `next` returns the next
+ * event of that name (in arrival order, including ones that arrived before the call);
+ * events sent before a resume or step are dropped by `send`, so `next('Debugger.paused')`
+ * after a step is the pause that step caused.
+ */
+export async function attach(child) {
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -28,7 +36,7 @@ export async function inspect(script, { args = [], execArgv = [], brk = true, en
       const match = /ws:\/\/\S+/.exec(stderr);
       if (match) resolve(match[0]);
     });
-    exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before the inspector listened:\n${stderr}`)));
+    exited.then(({ code, signal }) => reject(new Error(`the child exited (${code ?? signal}) before its inspector listened:\n${stderr}`)));
   });
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => {
