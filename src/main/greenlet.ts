@@ -800,6 +800,8 @@ function init(): void {
   binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers);
   configureMonitor();
   process.on('exit', killSuspended);
+  // Then the monitor thread sleeps for good: Node tears V8's platform down in exit().
+  process.on('exit', () => binding.configureMonitor(0, 0, '', INTERNAL_PREFIX));
 }
 
 init();
