@@ -5,6 +5,11 @@
       "sources": [
         "native/addon.cc",
         "native/core.cc",
+        "native/core_debug.cc",
+        "native/monitor.cc",
+        "native/sampler.cc",
+        "native/stack_trace.cc",
+        "native/watchdog.cc",
         "native/v8_api.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -160,15 +160,16 @@ const timing = { runs: S.runsPerProcess, targetMs: S.targetMs, deadlineMs: S.dea
 const loadNow = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 /** Runs a timing case in S.processes fresh processes per implementation, interleaved
- *  so that every implementation samples the same stretch of machine load. */
-function runTimingRow(ids, name, options, cmdFor) {
+ *  so that every implementation samples the same stretch of machine load. optionsFor:
+ *  per-implementation options on top of `options`. */
+function runTimingRow(ids, name, options, cmdFor, optionsFor) {
   const acc = Object.fromEntries(ids.map((id) => [id, { samples: [], loads: [], error: null, ops: [] }]));
   for (let p = 0; p < S.processes; p++) {
     for (const id of ids) {
       const a = acc[id];
       if (a.error) continue;
       a.loads.push(loadNow());
-      const r = runCase(implById[id], name, Object.assign({}, timing, options), cmdFor && cmdFor(id));
+      const r = runCase(implById[id], name, Object.assign({}, timing, options, optionsFor && optionsFor(id)), cmdFor && cmdFor(id));
       if (r.na) a.na = true;
       else if (r.error) a.error = r.error;
       else {
@@ -324,6 +325,45 @@ const pingpongByNode = [];
 }
 
 // ---------------------------------------------------------------------------------
+// What debugging support costs (issue 13): tendril with its monitor thread off
+// (configure({ profileGreenlets: false, maxBlockingTime: 0 })), with the defaults
+// (profile samples while a greenlet runs, freeze reports at 500 ms), and while a CPU
+// profiler records; interleaved process by process like the rows above.
+const debugging = [];
+{
+  const OFF = { configure: { profileGreenlets: false, maxBlockingTime: 0 } };
+  const listN = QUICK ? 10 : 100;
+  const debugRows = [
+    { id: 'cpu', label: 'CPU work in a greenlet (per 100,000-iteration loop)', case: 'cpu', variants: { off: OFF, on: {}, profiling: { profile: true } } },
+    { id: 'pingpong', label: 'ping-pong (per switch)', case: 'pingpong', variants: { off: OFF, on: {} } },
+    { id: 'event', label: 'event dispatch round trip', case: 'event', variants: { off: OFF, on: {} } },
+    { id: 'list', label: `listGreenlets(), ${listN} parked (per greenlet)`, case: 'list', variants: { on: { n: listN } } },
+    { id: 'capture', label: 'Error.captureStackTrace 10 frames deep: a stack taken at every switch', case: 'capture', variants: { on: {} } },
+  ];
+  for (const variant of ['off', 'on', 'profiling']) implById[`debug-${variant}`] = Object.assign({}, implById.tendril, { id: 'tendril' });
+  for (const row of debugRows) {
+    const ids = Object.keys(row.variants).map((v) => `debug-${v}`);
+    log(`debugging ${row.id}: ${Object.keys(row.variants).join(', ')} (${S.processes} processes each) ...`);
+    const cells = runTimingRow(ids, row.case, {}, null, (id) => row.variants[id.slice('debug-'.length)]);
+    const out = { id: row.id, label: row.label, kind: 'time', cells: {} };
+    for (const id of ids) {
+      const cell = cells[id];
+      if (cell.error) {
+        notes.push(`${row.label} (${id}): failed: ${cell.error}`);
+        tendrilFailed = true;
+      }
+      out.cells[id.slice('debug-'.length)] = cell;
+    }
+    debugging.push(out);
+  }
+  notes.push(
+    'debugging costs: "monitor off" is configure({ profileGreenlets: false, maxBlockingTime: 0 }); "defaults" samples ' +
+      'greenlets for CPU profiles every millisecond while one runs (nothing is recorded without a profiler) and watches for ' +
+      'a greenlet keeping the event loop waiting 500 ms; "profiling" is the defaults with a node:inspector session recording a CPU profile.',
+  );
+}
+
+// ---------------------------------------------------------------------------------
 // Targets, machine, output.
 
 for (const row of rows) {
@@ -428,6 +468,7 @@ const results = {
   impls: impls.map(({ id, label, short }) => ({ id, label, short })),
   rows,
   pingpongByNode,
+  debugging,
   maxConcurrency,
   notes,
   durationSeconds: 0,
@@ -444,6 +485,11 @@ if (pingpongByNode.length > 1) {
   const p = format.pingpongTable(results);
   console.log('\ntendril ping-pong per Node major');
   for (const r of p.body) console.log(`  ${r[0].padEnd(10)} ${r[1].padEnd(24)} load ${r[3]}`);
+}
+if (debugging.length) {
+  const d = format.debuggingTable(results);
+  console.log('\nwhat debugging support costs');
+  console.log(format.plainTable(d.header, d.body));
 }
 if (maxConcurrency) {
   console.log('\nmost concurrent greenlets');

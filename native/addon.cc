@@ -81,6 +81,37 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// configureMonitor(sampleIntervalMicros, maxBlockingMillis, warningPrefix, internalPrefix)
+Napi::Value ConfigureMonitor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsString() ||
+      !info[3].IsString()) {
+    Napi::TypeError::New(env, "configureMonitor(sampleIntervalMicros, maxBlockingMillis, "
+                              "warningPrefix, internalPrefix)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Monitor::Settings settings;
+  settings.sample_interval = std::chrono::microseconds(info[0].As<Napi::Number>().Int64Value());
+  settings.max_blocking = std::chrono::milliseconds(info[1].As<Napi::Number>().Int64Value());
+  settings.warning_prefix = info[2].As<Napi::String>().Utf8Value();
+  GetCore(env)->ConfigureMonitor(settings, info[3].As<Napi::String>().Utf8Value());
+  return env.Undefined();
+}
+
+// stackOf(carrier): the JavaScript stack of the greenlet on that carrier (running or
+// parked), or null when there is none.
+Napi::Value StackOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "stackOf(carrier)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::string stack;
+  if (!GetCore(env)->StackOf(info[0].As<Napi::Number>().Int32Value(), &stack)) return env.Null();
+  return Napi::String::New(env, stack);
+}
+
 void Cleanup(void* data) { static_cast<Core*>(data)->Teardown(); }
 
 }  // namespace
@@ -106,10 +137,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     return exports;
   }
   exports.Set("switchTo", Napi::Value(env, raw_switch));
-  Napi::ArrayBuffer mailbox = Napi::ArrayBuffer::New(env, 2 * sizeof(int32_t));
+  Napi::ArrayBuffer mailbox = Napi::ArrayBuffer::New(env, 3 * sizeof(int32_t));
   core->set_mailbox(static_cast<int32_t*>(mailbox.Data()));
-  exports.Set("mailbox", Napi::Int32Array::New(env, 2, mailbox, 0));
+  exports.Set("mailbox", Napi::Int32Array::New(env, 3, mailbox, 0));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("configureMonitor", Napi::Function::New(env, ConfigureMonitor, "configureMonitor"));
+  exports.Set("stackOf", Napi::Function::New(env, StackOf, "stackOf"));
   exports.Set("asyncContextPerGreenlet", Napi::Boolean::New(env, v8api::HasContinuationData()));
   return exports;
 }

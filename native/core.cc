@@ -24,7 +24,8 @@ thread_local Core* t_core = nullptr;
 
 Core* Core::ForThisThread() { return t_core; }
 
-Core::Core(napi_env env, v8api::Isolate* isolate) : env_(env), isolate_(isolate) {
+Core::Core(napi_env env, v8api::Isolate* isolate)
+    : env_(env), isolate_(isolate), monitor_(isolate) {
   t_core = this;
   auto main = std::make_unique<Carrier>();
   main->core = this;
@@ -99,6 +100,7 @@ int32_t Core::Acquire() {
   }
   c->bound = true;
   c->fresh = true;
+  monitor_.StartIfNeeded();  // hook: the monitor thread starts with the first greenlet
   return c->id;
 }
 
@@ -120,16 +122,26 @@ Wake Core::SwitchTo(int32_t target_id) {
   current_ = target;
   // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
   v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
+  PassV8(self, target, how);
+  while (self->wake == Wake::kInspect) ServeInspection(self);  // hook: stack reading (core_debug.cc)
+  // hook: the monitor learns who holds V8 (monitor.h); the main greenlet may be woken
+  // only to serve an onMain() call (mailbox[2], set by the greenlet that called it).
+  monitor_.OnTurn(self->id == kMainId, self->id == kMainId && mailbox_[2] != 0);
+  if (async_context_) v8api::SetContinuationData(isolate_, async_context);
+  return self->wake;
+}
+
+void Core::PassV8(Carrier* self, Carrier* target, Wake how) {
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
   v8api::Exit(isolate_);
-  {
-    v8api::Unlocker unlocker(isolate_);
-    Park(self, HandOver(target, how));
-  }
+  v8api::Unlocker unlocker(isolate_);
+  Park(self, HandOver(target, how));
+  // Entered again before the lock is taken back: taking it restores this thread's V8
+  // state, and V8 re-arms a debugger step in progress there (Debug::RestoreDebug), which
+  // needs the isolate to be this thread's current one (else a stepOver across a switch
+  // crashes). Nothing else touches the isolate meanwhile: V8 was handed to this thread.
   v8api::Enter(isolate_);
-  if (async_context_) v8api::SetContinuationData(isolate_, async_context);
-  return self->wake;
 }
 
 void Core::SwitchFromJs() {
@@ -175,6 +187,7 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
   {
     v8api::Locker locker(isolate_);
     v8api::Enter(isolate_);
+    monitor_.OnTurn(false, false);  // hook: the monitor learns who holds V8 (monitor.h)
     v8api::SetStackLimit(isolate_, self->stack_low + kNativeStackReserve);
     int32_t target = CallBoot();
     if (target < 0 || tearing_down_ || !IsValidTarget(target) ||
@@ -241,6 +254,7 @@ void Core::JoinExited() {
 }
 
 void Core::Teardown() {
+  monitor_.Stop();  // hook: the monitor thread ends first (it interrupts V8)
   if (current_->id != kMainId) return;  // not reachable from a clean shutdown
   tearing_down_ = true;
   // Node runs cleanup hooks under a SealHandleScope, and some V8 versions (Node 24's)
@@ -256,12 +270,7 @@ void Core::Teardown() {
       Carrier* c = carriers_[id].get();
       Carrier* self = current_;
       current_ = c;
-      v8api::Exit(isolate_);
-      {
-        v8api::Unlocker unlocker(isolate_);
-        Park(self, HandOver(c, Wake::kUnwind));
-      }
-      v8api::Enter(isolate_);
+      PassV8(self, c, Wake::kUnwind);
     }
   }
   for (auto& c : carriers_) {

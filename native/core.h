@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "baton.h"
+#include "monitor.h"
 #include "platform.h"
 #include "v8_api.h"
 
@@ -28,6 +30,7 @@ enum class Wake : int32_t {
   kUnwind = 2,     // teardown: the suspended greenlet must unwind
   kExit = 3,       // an idle carrier leaves
   kTerminate = 4,  // execution was terminated on the carrier that handed over
+  kInspect = 5,    // another greenlet reads this one's stack (core_debug.cc)
 };
 
 class Core;
@@ -58,13 +61,23 @@ class Core {
   int32_t Acquire();
   // Hands V8 to carrier `target` and parks until someone hands it back.
   Wake SwitchTo(int32_t target);
-  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1].
+  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1],
+  // and in mailbox[2] whether the switch asks the main greenlet to serve an onMain() call.
   void SwitchFromJs();
   void set_mailbox(int32_t* mailbox) { mailbox_ = mailbox; }
   // The core of the environment whose JavaScript runs on this thread.
   static Core* ForThisThread();
   // Environment cleanup: unwinds every suspended carrier and joins every thread.
   void Teardown();
+
+  // The JavaScript stack of greenlet `id` (stack_trace.h): the running one's, or a parked
+  // one's, read by its own thread (core_debug.cc). False when `id` is neither.
+  bool StackOf(int32_t id, std::string* out);
+  // Profiling and blocking reports (monitor.h); `internal_prefix` starts the paths of
+  // tendril's own scripts, left out of the stacks.
+  void ConfigureMonitor(const Monitor::Settings& settings, std::string internal_prefix);
+  Monitor& monitor() { return monitor_; }
+  const std::string& internal_prefix() const { return internal_prefix_; }
 
   bool IsValidTarget(int32_t id) const;
   bool tearing_down() const { return tearing_down_; }
@@ -83,6 +96,11 @@ class Core {
   // Wakes `target` for `how`; returns true when it was asleep.
   bool HandOver(Carrier* target, Wake how);
   void Park(Carrier* self, bool partner_was_asleep);
+  // Hands V8 to `target`, woken for `how`, and parks until this thread has V8 again.
+  void PassV8(Carrier* self, Carrier* target, Wake how);
+  // A parked greenlet woken with kInspect: takes its stack for the reader, hands V8 back
+  // and parks again (core_debug.cc).
+  void ServeInspection(Carrier* self);
 
   napi_env env_;
   v8api::Isolate* isolate_;
@@ -98,6 +116,13 @@ class Core {
   std::vector<std::unique_ptr<Carrier>> exited_;  // threads that left, to be joined
   Carrier* current_ = nullptr;
   bool tearing_down_ = false;
+  Monitor monitor_;
+  std::string internal_prefix_;
+  // The stack reading in progress: who waits for it, and where it goes.
+  struct {
+    Carrier* reader = nullptr;
+    std::string* out = nullptr;
+  } inspection_;
 };
 
 }  // namespace tendril

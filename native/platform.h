@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -31,6 +32,15 @@ void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);
 void WakeWord(std::atomic<uint32_t>* word);
 // Tells the CPU this thread is spinning (x86 pause, arm64 yield).
 void CpuRelax();
+
+// Sleeps for about `duration` (to the millisecond or better: timer slack on POSIX, a
+// high-resolution waitable timer on Windows 10 1803+, where plain Sleep() rounds up to
+// the 15.6 ms clock tick).
+void SleepFor(std::chrono::nanoseconds duration);
+
+// Writes `size` bytes to the process's standard error, bypassing anything JavaScript
+// has layered over it (for reports made while JavaScript cannot run).
+void WriteStderr(const char* text, size_t size);
 
 // Address of a symbol the host process (node, electron) exports, or nullptr.
 void* FindHostSymbol(const char* name);

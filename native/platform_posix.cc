@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "glibc_compat.h"
 #include "platform.h"
@@ -62,6 +64,24 @@ void CpuRelax() {
 #elif defined(__aarch64__) || defined(__arm__)
   asm volatile("yield");
 #endif
+}
+
+void SleepFor(std::chrono::nanoseconds duration) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+  timespec left{static_cast<time_t>(seconds.count()),
+                static_cast<long>((duration - seconds).count())};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
+
+void WriteStderr(const char* text, size_t size) {
+  while (size > 0) {
+    ssize_t n = write(STDERR_FILENO, text, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text += n;
+    size -= static_cast<size_t>(n);
+  }
 }
 
 void* FindHostSymbol(const char* name) { return dlsym(RTLD_DEFAULT, name); }

@@ -13,6 +13,11 @@
 
 #include "platform.h"
 
+// Windows 10 1803+; older mingw-w64 headers lack the name.
+#ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
+#endif
+
 namespace tendril::os {
 
 namespace {
@@ -85,6 +90,32 @@ void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected) {
 void WakeWord(std::atomic<uint32_t>* word) { WakeByAddressSingle(reinterpret_cast<PVOID>(word)); }
 
 void CpuRelax() { YieldProcessor(); }
+
+void SleepFor(std::chrono::nanoseconds duration) {
+  // One timer per thread that sleeps (tendril's monitor thread), made on first use.
+  thread_local HANDLE timer = [] {
+    HANDLE t = CreateWaitableTimerExW(nullptr, nullptr, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION,
+                                      TIMER_ALL_ACCESS);
+    return t != nullptr ? t : CreateWaitableTimerExW(nullptr, nullptr, 0, TIMER_ALL_ACCESS);
+  }();
+  LARGE_INTEGER due;
+  due.QuadPart = -static_cast<LONGLONG>((duration.count() + 99) / 100);  // relative, 100 ns units
+  if (timer != nullptr && SetWaitableTimer(timer, &due, 0, nullptr, nullptr, FALSE)) {
+    WaitForSingleObject(timer, INFINITE);
+  } else {
+    Sleep(static_cast<DWORD>((duration.count() + 999'999) / 1'000'000));
+  }
+}
+
+void WriteStderr(const char* text, size_t size) {
+  HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+  while (size > 0 && err != nullptr && err != INVALID_HANDLE_VALUE) {
+    DWORD written = 0;
+    if (!WriteFile(err, text, static_cast<DWORD>(size), &written, nullptr) || written == 0) return;
+    text += written;
+    size -= written;
+  }
+}
 
 void* FindHostSymbol(const char* name) {
   return reinterpret_cast<void*>(GetProcAddress(HostModule(), name));

@@ -5,6 +5,8 @@
 // that return one are made here.
 #pragma once
 
+#include <cstdint>
+
 namespace tendril::v8abi {
 
 enum Symbol {
@@ -20,12 +22,20 @@ enum Symbol {
   kIsolateDiscardThreadSpecificMetadata,
   kIsolateGetCurrentContext,
   kFunctionNew,
+  kIsolateRequestInterrupt,
+  kCpuProfilerCollectSample,
+  kStackTraceCurrentStackTrace,
+  kStackTraceGetFrameCount,
+  kStackTraceGetFrame,
+  kStackFrameGetLocation,
+  kStackFrameGetScriptNameOrSourceURL,
+  kStackFrameGetFunctionName,
   kGetContinuationData,
   kSetContinuationData,
   kSymbolCount
 };
 
-constexpr int kMaxSpellings = 2;
+constexpr int kMaxSpellings = 5;
 
 struct Entry {
   const char* what;  // the C++ declaration, for error messages
@@ -46,5 +56,18 @@ void* GetContinuationData(void* fn, void* isolate);
 // Function::New(context, callback, data = {}, length = 0, kThrow, kHasSideEffect), a
 // static member returning MaybeLocal<Function>.
 void* FunctionNew(void* fn, void* context, void (*callback)(const void*));
+// CpuProfiler::CollectSample(isolate) (V8 12 and older) or CollectSample(isolate, trace_id
+// = std::nullopt) (V8 13+): one call serves both (see the ABI files).
+void CollectSample(void* fn, void* isolate);
+// StackTrace::CurrentStackTrace(isolate, frame_limit, options), a static member returning
+// Local<StackTrace>.
+void* CurrentStackTrace(void* fn, void* isolate, int frame_limit, int options);
+// StackTrace::GetFrame(isolate, index), a const member returning Local<StackFrame>.
+void* StackTraceGetFrame(void* fn, void* trace, void* isolate, uint32_t index);
+// StackFrame::GetScriptNameOrSourceURL() / GetFunctionName(): const members returning
+// Local<String>.
+void* StackFrameString(void* fn, void* frame);
+// StackFrame::GetLocation(), a const member returning a Location (two ints, 0-based).
+void StackFrameLocation(void* fn, void* frame, int* line, int* column);
 
 }  // namespace tendril::v8abi

@@ -25,6 +25,26 @@ const Entry kEntries[kSymbolCount] = {
       "5ValueEEEENS1_INS_4DataEEEiNS_19ConstructorBehaviorENS_14SideEffectTypeE",
       "_ZN2v88Function3NewENS_5LocalINS_7ContextEEEPFvRKNS_20FunctionCallbackInfoINS_"
       "5ValueEEEENS1_IS5_EEiNS_19ConstructorBehaviorENS_14SideEffectTypeE"}},
+    {"v8::Isolate::RequestInterrupt(InterruptCallback, void*)",
+     {"_ZN2v87Isolate16RequestInterruptEPFvPS0_PvES2_"}},
+    // V8 13 (Node 24) added a std::optional<uint64_t> trace id, spelled after the C++
+    // library: libstdc++ (Node on Linux), Chromium's libc++ (Electron on Linux and macOS;
+    // never run), libc++ (Node on macOS, where uint64_t is unsigned long long); then V8 12.
+    {"v8::CpuProfiler::CollectSample(Isolate*[, std::optional<uint64_t>])",
+     {"_ZN2v811CpuProfiler13CollectSampleEPNS_7IsolateESt8optionalImE",
+      "_ZN2v811CpuProfiler13CollectSampleEPNS_7IsolateENSt4__Cr8optionalImEE",
+      "_ZN2v811CpuProfiler13CollectSampleEPNS_7IsolateENSt3__18optionalIyEE",
+      "_ZN2v811CpuProfiler13CollectSampleEPNS_7IsolateENSt4__Cr8optionalIyEE",
+      "_ZN2v811CpuProfiler13CollectSampleEPNS_7IsolateE"}},
+    {"v8::StackTrace::CurrentStackTrace(Isolate*, int, StackTraceOptions)",
+     {"_ZN2v810StackTrace17CurrentStackTraceEPNS_7IsolateEiNS0_17StackTraceOptionsE"}},
+    {"v8::StackTrace::GetFrameCount() const", {"_ZNK2v810StackTrace13GetFrameCountEv"}},
+    {"v8::StackTrace::GetFrame(Isolate*, uint32_t) const",
+     {"_ZNK2v810StackTrace8GetFrameEPNS_7IsolateEj"}},
+    {"v8::StackFrame::GetLocation() const", {"_ZNK2v810StackFrame11GetLocationEv"}},
+    {"v8::StackFrame::GetScriptNameOrSourceURL() const",
+     {"_ZNK2v810StackFrame24GetScriptNameOrSourceURLEv"}},
+    {"v8::StackFrame::GetFunctionName() const", {"_ZNK2v810StackFrame15GetFunctionNameEv"}},
     // V2 (V8 14) takes and returns Local<Data>; the first spelling is deprecated there.
     {"v8::Isolate::GetContinuationPreservedEmbedderData[V2]()",
      {"_ZN2v87Isolate38GetContinuationPreservedEmbedderDataV2Ev",
@@ -47,6 +67,36 @@ void* FunctionNew(void* fn, void* context, void (*callback)(const void*)) {
   using New = void* (*)(void* context, void (*)(const void*), void* data, int length,
                         int behavior, int side_effect);
   return reinterpret_cast<New>(fn)(context, callback, nullptr, 0, 0, 0);
+}
+
+void CollectSample(void* fn, void* isolate) {
+  // A std::optional<uint64_t> is trivially copyable and 16 bytes, so it travels in two
+  // registers (value, engaged): zeros are std::nullopt. V8 12's one-argument function
+  // never reads them, and the caller cleans up arguments, so one call serves both.
+  reinterpret_cast<void (*)(void*, uint64_t, uint64_t)>(fn)(isolate, 0, 0);
+}
+
+void* CurrentStackTrace(void* fn, void* isolate, int frame_limit, int options) {
+  return reinterpret_cast<void* (*)(void*, int, int)>(fn)(isolate, frame_limit, options);
+}
+
+void* StackTraceGetFrame(void* fn, void* trace, void* isolate, uint32_t index) {
+  return reinterpret_cast<void* (*)(void*, void*, uint32_t)>(fn)(trace, isolate, index);
+}
+
+void* StackFrameString(void* fn, void* frame) {
+  return reinterpret_cast<void* (*)(void*)>(fn)(frame);
+}
+
+void StackFrameLocation(void* fn, void* frame, int* line, int* column) {
+  // v8::Location is two ints and trivially copyable: returned in registers, like this.
+  struct Location {
+    int line;
+    int column;
+  };
+  Location location = reinterpret_cast<Location (*)(void*)>(fn)(frame);
+  *line = location.line;
+  *column = location.column;
 }
 
 }  // namespace tendril::v8abi

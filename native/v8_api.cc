@@ -65,6 +65,40 @@ void DiscardThreadSpecificMetadata(Isolate* isolate) {
   At<void (*)(Isolate*)>(v8abi::kIsolateDiscardThreadSpecificMetadata)(isolate);
 }
 
+void RequestInterrupt(Isolate* isolate, InterruptCallback callback, void* data) {
+  At<void (*)(Isolate*, InterruptCallback, void*)>(v8abi::kIsolateRequestInterrupt)(isolate, callback,
+                                                                                   data);
+}
+
+void CollectSample(Isolate* isolate) {
+  v8abi::CollectSample(g_fn[v8abi::kCpuProfilerCollectSample], isolate);
+}
+
+Handle CurrentStackTrace(Isolate* isolate, int limit) {
+  constexpr int kDetailed = 127;  // StackTraceOptions::kDetailed
+  return v8abi::CurrentStackTrace(g_fn[v8abi::kStackTraceCurrentStackTrace], isolate, limit,
+                                  kDetailed);
+}
+
+int StackTraceFrameCount(Handle trace) {
+  return At<int (*)(Handle)>(v8abi::kStackTraceGetFrameCount)(trace);
+}
+
+StackFrame StackTraceFrame(Isolate* isolate, Handle trace, uint32_t index) {
+  StackFrame out{};
+  Handle frame =
+      v8abi::StackTraceGetFrame(g_fn[v8abi::kStackTraceGetFrame], trace, isolate, index);
+  if (frame == nullptr) return out;
+  out.function_name =
+      v8abi::StackFrameString(g_fn[v8abi::kStackFrameGetFunctionName], frame);
+  out.script_name =
+      v8abi::StackFrameString(g_fn[v8abi::kStackFrameGetScriptNameOrSourceURL], frame);
+  v8abi::StackFrameLocation(g_fn[v8abi::kStackFrameGetLocation], frame, &out.line, &out.column);
+  out.line += 1;
+  out.column += 1;
+  return out;
+}
+
 Locker::Locker(Isolate* isolate) {
   At<void (*)(void*, Isolate*)>(v8abi::kLockerInitialize)(storage_, isolate);
 }

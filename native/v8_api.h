@@ -28,6 +28,18 @@ void TerminateExecution(Isolate* isolate);
 // Drops V8's per-thread record of the calling thread (called without the V8 lock).
 void DiscardThreadSpecificMetadata(Isolate* isolate);
 
+// Asks V8 to call `callback(isolate, data)` on whichever thread holds the isolate, at
+// its next interruption check (loops and calls in JavaScript); callable from any thread.
+// Under v8::Locker the request belongs to the thread holding the isolate at that moment
+// (V8 archives it with that thread's state), so a callback can run late, on that thread's
+// next turn. The callback must not call JavaScript.
+using InterruptCallback = void (*)(Isolate* isolate, void* data);
+void RequestInterrupt(Isolate* isolate, InterruptCallback callback, void* data);
+// Adds the calling thread's current stack to every CPU profile being recorded for the
+// isolate (none: it does nothing). V8's own sampler only sees the thread that started the
+// profiler.
+void CollectSample(Isolate* isolate);
+
 // A v8::Locker / v8::Unlocker for the scope of this object. The storage is larger than
 // V8's classes (16 and 8 bytes on 64-bit since V8 6; v8_api.cc checks it where V8's
 // headers are at hand).
@@ -63,6 +75,20 @@ using Handle = void*;
 // Only when HasContinuationData().
 Handle GetContinuationData(Isolate* isolate);
 void SetContinuationData(Isolate* isolate, Handle value);
+
+// One frame of the calling thread's JavaScript stack: its function's name and script's
+// name or source URL (strings, or nullptr when there is none), line and column (1-based).
+struct StackFrame {
+  Handle function_name;
+  Handle script_name;
+  int line;
+  int column;
+};
+// The calling thread's JavaScript stack, innermost first, at most `limit` frames, as a
+// v8::StackTrace handle in the current handle scope; see StackTraceFrame.
+Handle CurrentStackTrace(Isolate* isolate, int limit);
+int StackTraceFrameCount(Handle trace);
+StackFrame StackTraceFrame(Isolate* isolate, Handle trace, uint32_t index);
 
 // A JavaScript function that calls `callback` without going through Node-API (which
 // cannot tolerate a thread switch inside a call; see addon.cc). `callback` receives

@@ -4,8 +4,10 @@
 // in a fresh host process and checks what it reported, its output and its exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
-import { apps, events, run, skipReason } from './electron-host/launch.mjs';
+import { apps, events, launch, run, skipReason } from './electron-host/launch.mjs';
+import { attach, frames } from './inspector-client.mjs';
 
 const skip = skipReason();
 if (skip) process.stderr.write(`\n!!! test/electron-host.test.mjs SKIPPED: ${skip}\n\n`);
@@ -277,3 +279,102 @@ for (const [scenario, expected] of Object.entries(woken)) {
     assertQuit(r, 0);
   });
 }
+
+// --- debugging and profiling the app's greenlet (issue 13) ----------------------------------
+// The host with --inspect-brk, driven over the inspector's WebSocket as DevTools does
+// with Electron's main process (test/inspector-client.mjs).
+
+const debugging = app('debugging.js');
+const debuggingLines = fs.readFileSync(debugging, 'utf8').split('\n');
+const lineOf = (name) => debuggingLines.findIndex((text) => text.includes(`// @${name}`)) + 1;
+
+/** The host running debugging.js `scenario` under --inspect-brk, connected, Debugger on. */
+async function debugHost(scenario, body) {
+  const { child, done } = launch(debugging, { args: [scenario], execArgv: ['--inspect-brk=0'] });
+  const session = await attach(child);
+  try {
+    await body(session);
+  } finally {
+    session.disconnect();
+  }
+  return done;
+}
+
+/** Resumes until the pause is in `fn` (the host pauses first in its entry point, then in the app). */
+async function resumeTo(session, fn) {
+  for (;;) {
+    await session.send('Debugger.resume');
+    const paused = await session.next('Debugger.paused');
+    if (paused.callFrames[0].functionName === fn) return paused;
+  }
+}
+
+test('debugging: a debugger statement in the app greenlet pauses it; Step Over a marshalled Electron call and a sleep() stays in the greenlet', { skip, timeout: TIMEOUT }, async () => {
+  const r = await debugHost('breakpoint', async (session) => {
+    await session.send('Debugger.enable');
+    await session.send('Runtime.runIfWaitingForDebugger');
+    await session.next('Debugger.paused');
+    let paused = await resumeTo(session, 'appMain');
+    assert.deepEqual(frames(paused, 1), [`appMain:${lineOf('host-debugger')}`]);
+    const { result } = await session.send('Debugger.evaluateOnCallFrame', { callFrameId: paused.callFrames[0].callFrameId, expression: 'title' });
+    assert.equal(result.value, 'debugged');
+    for (const next of ['host-ui', 'host-sleep', 'host-after']) {
+      await session.send('Debugger.stepOver');
+      paused = await session.next('Debugger.paused');
+      assert.deepEqual(frames(paused, 1), [`appMain:${lineOf(next)}`]);
+    }
+    await session.send('Debugger.resume');
+  });
+  assertClean(r);
+  assert.equal(reportOf(r, 'done').title, 'debugged');
+  assertQuit(r, 0);
+});
+
+test('profiling: the Profiler domain over the WebSocket gives the app greenlet its time', { skip, timeout: TIMEOUT }, async () => {
+  await debugHost('profile', async (session) => {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.start');
+    await session.send('Debugger.enable');
+    await session.send('Runtime.runIfWaitingForDebugger');
+    await session.next('Debugger.paused');
+    await session.send('Debugger.resume');
+    await session.next('Debugger.paused');
+    await session.send('Debugger.resume');
+    let output = '';
+    const worked = await new Promise((resolve) => {
+      session.child.stdout.on('data', (chunk) => {
+        output += chunk;
+        const line = /^@report (\{"event":"worked".*\})$/m.exec(output);
+        if (line) resolve(JSON.parse(line[1]).ms);
+      });
+    });
+    const { profile } = await session.send('Profiler.stop');
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const parent = new Map();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    let ms = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+      for (let n = profile.samples[i]; n !== undefined; n = parent.get(n)) {
+        if (byId.get(n).callFrame.functionName !== 'workInGreenlet') continue;
+        ms += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+        break;
+      }
+    }
+    assert.ok(ms / worked > 0.5 && ms / worked < 2, `workInGreenlet: ${ms.toFixed(0)} ms profiled, ${worked} ms measured`);
+    session.child.kill();
+  });
+});
+
+test('freeze reports: off by default in a packaged app; configured, the greenlet holding the UI thread is reported with its stack; listGreenlets() there', { skip, timeout: TIMEOUT }, async () => {
+  const quiet = await run(debugging, { args: ['freeze-default'] });
+  assertClean(quiet);
+  assert.doesNotMatch(quiet.stderr, /GreenletWarning/);
+  const r = await run(debugging, { args: ['freeze'] });
+  assertClean(r);
+  assert.match(r.stderr, /GreenletWarning: a greenlet has kept the event loop waiting for [\d,]+ ms \(maxBlockingTime: 200 ms\)\. It is at:\n {4}at busy \(.*\n {4}at freezesTheUi \(/);
+  assert.match(r.stderr, /GreenletWarning: the event loop got the turn back after waiting [\d,]+ ms for greenlets\./);
+  const { listed } = reportOf(r, 'listed');
+  assert.deepEqual(listed.map(([who, state]) => [who, state]), [['main', 'suspended'], ['app', 'running']]);
+  assert.match(listed[1][2], /^at freezesTheUi \(/);
+  assertQuit(r, 0);
+});

@@ -3,7 +3,7 @@
 //   node bench/cases/tendril.js tendril <case> '<json options>'
 // Prints one `RESULT {...}` line (see bench/lib/measure.js).
 const { EventEmitter } = require('events');
-const { Greenlet, getCurrent, spawn, waitFor, fromEvent, stats, configure } = require('tendril');
+const { Greenlet, getCurrent, spawn, waitFor, fromEvent, stats, configure, listGreenlets } = require('tendril');
 const m = require('../lib/measure');
 
 const { name, options } = m.parseArgs(process.argv);
@@ -135,6 +135,65 @@ const cases = {
         }).promise,
       o,
     );
+  },
+
+  // CPU-bound work inside one greenlet turn: what the monitor thread (CPU-profile
+  // samples, the freeze watchdog) costs the greenlet that runs. Per loop of 100,000
+  // iterations. options.profile: with a CPU profiler recording (node:inspector).
+  async cpu(o) {
+    if (o.profile) {
+      const inspector = require('inspector');
+      const session = new inspector.Session();
+      session.connect();
+      await new Promise((resolve) => session.post('Profiler.enable', resolve));
+      await new Promise((resolve) => session.post('Profiler.start', resolve));
+    }
+    const loop = () => {
+      let x = 0;
+      for (let i = 0; i < 100000; i++) x += Math.sqrt(i + 1);
+      return x;
+    };
+    return m.measure(
+      (ops) =>
+        new Greenlet(() => {
+          const t = m.now();
+          for (let i = 0; i < ops; i++) loop();
+          return m.since(t);
+        }).switch(),
+      Object.assign({ minOps: 5 }, o),
+    );
+  },
+
+  // listGreenlets() with o.n parked greenlets: per greenlet listed (each parked one's
+  // thread reads its own stack: two handoffs).
+  async list(o) {
+    const gs = [];
+    for (let i = 0; i < o.n; i++) {
+      const g = parked();
+      g.switch();
+      gs.push(g);
+    }
+    const r = await m.measure((ops) => {
+      const t = m.now();
+      for (let i = 0; i < ops; i++) listGreenlets();
+      return m.since(t);
+    }, Object.assign({ units: o.n + 1 }, o));
+    for (const g of gs) g.throw();
+    return r;
+  },
+
+  // What taking a stack at every switch would add to each switch (the alternative to
+  // listGreenlets() reading stacks on demand): Error.captureStackTrace in a greenlet,
+  // 10 frames deep, without formatting it.
+  async capture(o) {
+    const deep = (n, ops) => (n === 0 ? captureLoop(ops) : deep(n - 1, ops) + 0);
+    const captureLoop = (ops) => {
+      const holder = {};
+      const t = m.now();
+      for (let i = 0; i < ops; i++) Error.captureStackTrace(holder);
+      return m.since(t);
+    };
+    return m.measure((ops) => new Greenlet(() => deep(10, ops)).switch(), o);
   },
 
   // RSS and threads added by n parked greenlets (this process is fresh).

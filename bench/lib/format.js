@@ -103,6 +103,11 @@ function tableRows(results) {
 
 function consoleTable(results) {
   const { header, body } = tableRows(results);
+  return plainTable(header, body);
+}
+
+/** Columns padded to their widest cell. */
+function plainTable(header, body) {
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((r) => [...String(r[c])].length)));
   const pad = (s, w) => s + ' '.repeat(Math.max(0, w - [...String(s)].length));
@@ -131,6 +136,18 @@ function pingpongTable(results) {
     p.cell && p.cell.n ? String(p.cell.n) : '',
     loadText(p.cell),
   ]);
+  return { header, body };
+}
+
+/** What debugging support costs: tendril with its monitor off, with the defaults, and
+ *  while a CPU profiler records (bench/run.js, "debugging"). */
+function debuggingTable(results) {
+  const header = ['cost', 'monitor off', 'defaults', 'while profiling', 'defaults ÷ off', 'load'];
+  const body = (results.debugging || []).map((row) => {
+    const c = row.cells;
+    const ratioText = c.off && c.on && c.off.median > 0 && c.on.median !== undefined ? '×' + num(c.on.median / c.off.median, 2) : '—';
+    return [row.label, fmtCell(row, c.off), fmtCell(row, c.on), fmtCell(row, c.profiling), ratioText, loadText(c.on)];
+  });
   return { header, body };
 }
 
@@ -178,6 +195,13 @@ function markdown(results) {
     out.push(markdownTable(p.header, p.body));
     out.push('');
   }
+  if (results.debugging && results.debugging.length) {
+    out.push('## What debugging support costs');
+    out.push('');
+    const d = debuggingTable(results);
+    out.push(markdownTable(d.header, d.body));
+    out.push('');
+  }
   if (results.maxConcurrency) {
     out.push('## Most concurrent greenlets (default limits)');
     out.push('');
@@ -217,4 +241,4 @@ function describeMax(c) {
   return s;
 }
 
-module.exports = { LEGEND, consoleTable, markdown, pingpongTable, markdownTable, fmtCell, describeMax, num };
+module.exports = { LEGEND, consoleTable, plainTable, markdown, pingpongTable, debuggingTable, markdownTable, fmtCell, describeMax, num };

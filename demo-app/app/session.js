@@ -19,7 +19,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { Greenlet, GreenletError, ChannelClosed, blocking, getCurrent, sleep, spawn, stats } = require('tendril');
+const { Greenlet, GreenletError, ChannelClosed, blocking, getCurrent, listGreenlets, sleep, spawn, stats } = require('tendril');
 const { LineEditor, keyAt } = require('./line-editor');
 
 const FILES = path.join(__dirname, '..', 'files');
@@ -63,6 +63,7 @@ class Registry {
     const main = { name: 'main', greenlet: Greenlet.main, doing: 'runs the event loop (IPC, timers, the window)' };
     return [main, ...this.#entries].map(({ name, greenlet, doing }) => ({
       name,
+      greenlet,
       state:
         greenlet === current ? 'running' : greenlet.dead ? 'dead' : greenlet.started ? 'suspended' : 'not started',
       doing: greenlet === current ? 'this command' : greenlet.dead ? '' : doing,
@@ -210,9 +211,23 @@ function runSession(host, { filesDir = FILES } = {}) {
     write(`${name} likes ${colour}, and ${number} squared is ${number * number}.\n`);
   }
 
+  // What each greenlet is doing, and where it is: the innermost frame of its JavaScript
+  // stack (tendril's listGreenlets() reads a parked greenlet's stack from its own thread).
   function greenlets() {
+    const live = new Map(listGreenlets().map((info) => [info.greenlet, info]));
+    const where = (info) => {
+      const frame = info.stack.split('\n')[0].trim().replace(/[^\s(]*[/\\]([^/\\]+:\d+):\d+/, '$1');
+      return `${pad('', 10)}${frame || '(no JavaScript frames)'}\n`;
+    };
     write(`${pad('greenlet', 10)}${pad('state', 11)}doing\n`);
-    for (const row of registry.rows()) write(`${pad(row.name, 10)}${pad(row.state, 11)}${row.doing}\n`);
+    for (const row of registry.rows()) {
+      write(`${pad(row.name, 10)}${pad(row.state, 11)}${row.doing}\n`);
+      if (live.has(row.greenlet)) write(where(live.get(row.greenlet)));
+      live.delete(row.greenlet);
+    }
+    for (const info of live.values()) {
+      write(`${pad('(other)', 10)}${pad(info.state, 11)}${info.waitingIn ?? ''}\n${where(info)}`);
+    }
     const s = stats();
     write(
       `process: ${s.greenlets} greenlet${s.greenlets === 1 ? '' : 's'} started and not finished, ` +

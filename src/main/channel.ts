@@ -63,7 +63,8 @@ class Core<T> {
     else this.values.unshift(value);
   }
 
-  receive(what: string): T | typeof CLOSED {
+  /** `channel`: what listGreenlets() shows the greenlet waiting on. */
+  receive(what: string, channel: Channel<T>): T | typeof CLOSED {
     assertCanWait(what);
     if (this.receivers.length === 0) {
       if (this.size > 0) return this.take();
@@ -72,9 +73,13 @@ class Core<T> {
     const receiver: Receiver<T> = { waiter: null, has: false, value: undefined };
     this.receivers.push(receiver);
     try {
-      suspend(what, (waiter) => {
-        receiver.waiter = waiter;
-      });
+      suspend(
+        what,
+        (waiter) => {
+          receiver.waiter = waiter;
+        },
+        channel,
+      );
     } catch (error) {
       // Interrupted. A value handed over just before (only possible when a tracer threw
       // at the resume) goes back to the front: nothing is lost.
@@ -191,7 +196,7 @@ export class Channel<T = unknown> implements Iterable<T> {
    * the main greenlet (use `tryReceive()` there).
    */
   receive(): T {
-    const value = coreOf(this, 'Channel#receive()').receive('Channel.receive()');
+    const value = coreOf(this, 'Channel#receive()').receive('Channel.receive()', this);
     if (value === CLOSED) throw new ChannelClosed('receive() on a closed channel: every value was received');
     return value;
   }
@@ -228,7 +233,7 @@ export class Channel<T = unknown> implements Iterable<T> {
   *[Symbol.iterator](): Iterator<T, undefined, undefined> {
     const core = coreOf(this, 'Channel#[Symbol.iterator]()');
     for (;;) {
-      const value = core.receive('Channel iteration');
+      const value = core.receive('Channel iteration', this);
       if (value === CLOSED) return undefined;
       yield value;
     }

@@ -1,6 +1,7 @@
 // Greenlet semantics (python-greenlet's, in JavaScript idiom) on top of the native
 // handoff. Everything here runs on whichever thread holds the V8 lock, one at a time,
 // so the module state below needs no locking.
+import path from 'node:path';
 import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
 import { GreenletError, GreenletExit } from './errors';
 import { inScopeHooks, leaveScopes, prepareAsyncScopes, reenterScopes, scopeBase } from './async-scopes';
@@ -31,6 +32,8 @@ class Record {
   run: AnyRun | undefined = undefined;
   /** Set while the greenlet is parked somewhere a plain switch must not wake it. */
   waitingIn: string | null = null;
+  /** What it waits for meanwhile (a promise, a channel, ...), for listGreenlets(). */
+  waitingOn: unknown = undefined;
   /** The suspension resume() may end, while the greenlet waits in suspend(). */
   waiter: Waiter | null = null;
   /** The function and `this` a started greenlet calls; dropped when it ends. */
@@ -179,11 +182,16 @@ function prepareSwitch(target: Record, message: Message, origin: Record, force =
   }
 }
 
-/** Hands the V8 lock to `carrier` and parks `self` until it is resumed. */
-function handOff(self: Record, carrier: number): void {
+/**
+ * Hands the V8 lock to `carrier` and parks `self` until it is resumed. `forCall`: the
+ * main greenlet is woken to serve the onMain() call in pendingCall.
+ */
+function handOff(self: Record, carrier: number, forCall = false): void {
   let next = carrier;
+  let serve = forCall;
   for (;;) {
-    const wake = switchCarrier(next);
+    const wake = switchCarrier(next, serve);
+    serve = false;
     // Environment cleanup or worker termination: the native side has terminated
     // execution on this thread; the throw only starts the unwinding V8 takes over.
     if (wake === Wake.Unwind || wake === Wake.Terminate) {
@@ -500,11 +508,13 @@ export function onMain<T>(fn: () => T): T {
   const call: MainCall = { fn, caller: self, failed: false, value: undefined, raise: null };
   pendingCall = call;
   self.waitingIn = 'onMain()';
+  self.waitingOn = fn;
   current = mainRecord;
   try {
-    handOff(self, MAIN_CARRIER);
+    handOff(self, MAIN_CARRIER, true);
   } finally {
     self.waitingIn = null;
+    self.waitingOn = undefined;
   }
   if (call.raise !== null) throw call.raise.error;
   if (call.failed) throw call.value;
@@ -593,21 +603,23 @@ export function assertCanWait(what: string): void {
  * that resume() takes to wake it. A plain switch() to it meanwhile throws
  * GreenletError; throw() interrupts it. Returns what resume() delivers, or throws.
  * In the main greenlet it throws GreenletError, since waiting there would block the
- * event loop.
+ * event loop. `on` is what it waits for, as listGreenlets() shows it.
  */
-export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
+export function suspend(what: string, arm: (waiter: Waiter) => void, on?: unknown): unknown {
   assertCanWait(what);
   ensureCanSwitch();
   const self = current;
   const waiter = new Waiter(objectOf(self));
   arm(waiter);
   self.waitingIn = what;
+  self.waitingOn = on;
   self.waiter = waiter;
   try {
     return switchTo(mainRecord, { failed: false, args: [] }, true);
   } finally {
     waiter.end();
     self.waitingIn = null;
+    self.waitingOn = undefined;
     self.waiter = null;
   }
 }
@@ -630,31 +642,146 @@ export interface Options {
   stackSize?: number;
   /** How many finished carriers are kept for reuse (default 16). */
   idleCarriers?: number;
+  /**
+   * Report, on stderr with its stack, a greenlet that keeps the event loop waiting longer
+   * than this many milliseconds; 0 never does. Default 500, and 0 in production:
+   * NODE_ENV=production, a packaged Electron app, or warnings off (--no-warnings).
+   */
+  maxBlockingTime?: number;
+  /**
+   * Whether CPU profiles (--cpu-prof, DevTools, node:inspector) see code that runs in
+   * greenlets: while a greenlet runs, it is sampled as often as V8 samples the main
+   * thread. Default true.
+   */
+  profileGreenlets?: boolean;
 }
 
-const settings = { stackSize: 1280 * 1024, idleCarriers: 16 };
+const settings = {
+  stackSize: 1280 * 1024,
+  idleCarriers: 16,
+  maxBlockingTime: inProduction() ? 0 : 500,
+  profileGreenlets: true,
+};
 const MIN_STACK = 512 * 1024;
+const MAX_BLOCKING_TIME = 2 ** 31 - 1;
+
+/** Where maxBlockingTime defaults to off: see Options. */
+function inProduction(): boolean {
+  // Electron sets process.defaultApp when it runs an app from a folder (`electron .`).
+  const packagedElectron = process.versions.electron !== undefined && !(process as { defaultApp?: boolean }).defaultApp;
+  const warningsOff = (process as { noProcessWarnings?: boolean }).noProcessWarnings === true || process.env.NODE_NO_WARNINGS === '1';
+  return process.env.NODE_ENV === 'production' || packagedElectron || warningsOff;
+}
+
+/**
+ * The interval of V8's own samples: --cpu-prof-interval (microseconds) when given on the
+ * command line or in NODE_OPTIONS, else V8's default of 1 ms. Greenlets are sampled as
+ * densely, so sample counts compare across threads.
+ */
+function profileInterval(): number {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--cpu-prof-interval(?:=(\d+))?$/.exec(args[i]!);
+    if (match === null) continue;
+    const value = Number(match[1] ?? args[i + 1]);
+    if (Number.isSafeInteger(value) && value > 0) return value;
+  }
+  return 1000;
+}
+
+/** Frames of tendril's own scripts are left out of the stacks it shows. */
+const INTERNAL_PREFIX = __dirname + path.sep;
+
+function configureMonitor(): void {
+  binding.configureMonitor(
+    settings.profileGreenlets ? profileInterval() : 0,
+    settings.maxBlockingTime,
+    `(${process.release.name}:${process.pid}) `,
+    INTERNAL_PREFIX,
+  );
+}
 
 /** Tunes the carrier threads of this thread's greenlets. */
 export function configure(options: Options): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`configure() takes an options object, not ${describe(options)}`);
   }
-  const { stackSize = settings.stackSize, idleCarriers = settings.idleCarriers } = options;
+  const {
+    stackSize = settings.stackSize,
+    idleCarriers = settings.idleCarriers,
+    maxBlockingTime = settings.maxBlockingTime,
+    profileGreenlets = settings.profileGreenlets,
+  } = options;
   if (!Number.isSafeInteger(stackSize) || stackSize < MIN_STACK || stackSize > 2 ** 30) {
     throw new RangeError(`stackSize must be an integer from ${MIN_STACK} to ${2 ** 30} bytes, not ${String(stackSize)}`);
   }
   if (!Number.isSafeInteger(idleCarriers) || idleCarriers < 0 || idleCarriers > 100_000) {
     throw new RangeError(`idleCarriers must be an integer from 0 to 100000, not ${String(idleCarriers)}`);
   }
+  if (typeof maxBlockingTime !== 'number' || !(maxBlockingTime >= 0 && maxBlockingTime <= MAX_BLOCKING_TIME)) {
+    throw new RangeError(`maxBlockingTime must be a number of milliseconds from 0 (off) to ${MAX_BLOCKING_TIME}, not ${String(maxBlockingTime)}`);
+  }
+  if (typeof profileGreenlets !== 'boolean') {
+    throw new TypeError(`profileGreenlets must be true or false, not ${describe(profileGreenlets)}`);
+  }
   settings.stackSize = stackSize;
   settings.idleCarriers = idleCarriers;
+  settings.maxBlockingTime = Math.ceil(maxBlockingTime);
+  settings.profileGreenlets = profileGreenlets;
   binding.configure(boot, GreenletError, stackSize, idleCarriers);
+  configureMonitor();
 }
 
 /** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */
 export function currentOptions(): Readonly<Required<Options>> {
   return { ...settings };
+}
+
+export type GreenletState = 'running' | 'suspended' | 'waiting';
+
+/** One greenlet as listGreenlets() sees it. */
+export interface GreenletInfo {
+  readonly greenlet: Greenlet;
+  /**
+   * 'running': the one calling listGreenlets(). 'waiting': parked in waitFor(), sleep(),
+   * Channel.receive(), onMain() and the like (see waitingIn). 'suspended': parked in a
+   * switch() (the main greenlet, seen from another one, is suspended in the switch that
+   * handed over the turn).
+   */
+  readonly state: GreenletState;
+  /** Where it waits, as error messages name it ('waitFor()', 'sleep()', 'Channel.receive()', 'Task.join()', 'onMain()', ...); null unless waiting. */
+  readonly waitingIn: string | null;
+  /** What it waits for: the promise, the Channel, the Task, the milliseconds of a sleep(), the onMain() function; undefined unless waiting. */
+  readonly waitingOn: unknown;
+  /**
+   * Its JavaScript stack now, innermost first, one `    at fn (file:line:column)` line
+   * per frame as in Error.stack; tendril's own frames at either end are left out, so a
+   * parked greenlet's stack starts where it called switch(), waitFor() and the like.
+   */
+  readonly stack: string;
+}
+
+/**
+ * Every greenlet of this thread that is alive (the main greenlet first, then those
+ * started and not finished, in the order they started), with its state, what it waits
+ * for and its JavaScript stack. A parked greenlet's stack is read by its own thread,
+ * woken for that without running any of its code: two thread handoffs per greenlet.
+ */
+export function listGreenlets(): GreenletInfo[] {
+  if (tearingDown) throw new GreenletError('cannot list greenlets while the environment is shutting down');
+  const out: GreenletInfo[] = [];
+  for (const record of [mainRecord, ...live]) {
+    if (record.state !== State.Active) continue;
+    const running = record === current;
+    out.push({
+      greenlet: objectOf(record),
+      state: running ? 'running' : record.waitingIn !== null ? 'waiting' : 'suspended',
+      waitingIn: running ? null : record.waitingIn,
+      waitingOn: running ? undefined : record.waitingOn,
+      stack: binding.stackOf(record.carrier) ?? '',
+    });
+  }
+  return out;
 }
 
 /** Started greenlets that have not finished, and the carrier threads behind them. */
@@ -671,7 +798,10 @@ function init(): void {
   records.set(main, mainRecord);
   current = mainRecord;
   binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers);
+  configureMonitor();
   process.on('exit', killSuspended);
+  // Then the monitor thread sleeps for good: Node tears V8's platform down in exit().
+  process.on('exit', () => binding.configureMonitor(0, 0, '', INTERNAL_PREFIX));
 }
 
 init();

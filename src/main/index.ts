@@ -1,7 +1,7 @@
 // tendril: greenlets for Node.js and the Electron main process.
 import './process-exit';
-export { Greenlet, getCurrent, settrace, gettrace, onMain, configure, stats } from './greenlet';
-export type { RunFunction, Tracer, TraceEvent, Options } from './greenlet';
+export { Greenlet, getCurrent, settrace, gettrace, onMain, configure, stats, listGreenlets } from './greenlet';
+export type { RunFunction, Tracer, TraceEvent, Options, GreenletInfo, GreenletState } from './greenlet';
 export { GreenletExit, GreenletError } from './errors';
 // Event-loop integration: greenlets that wait without blocking the event loop.
 export { waitFor, sleep, blocking } from './wait';

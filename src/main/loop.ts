@@ -68,9 +68,10 @@ export function wake(waiter: Waiter, failed: boolean, value: unknown): boolean {
 
 /**
  * Parks the current greenlet until `promise` settles; returns its value or throws its
- * rejection. `what` names the wait in error messages.
+ * rejection. `what` names the wait in error messages, `on` what it waits for in
+ * listGreenlets() (default: the promise).
  */
-export function waitOn<T>(what: string, promise: T): Awaited<T> {
+export function waitOn<T>(what: string, promise: T, on: unknown = promise): Awaited<T> {
   assertCanWait(what);
   return suspend(what, (waiter) => {
     Promise.resolve(promise).then(
@@ -81,5 +82,5 @@ export function waitOn<T>(what: string, promise: T): Awaited<T> {
         wake(waiter, true, error);
       },
     );
-  }) as Awaited<T>;
+  }, on) as Awaited<T>;
 }

@@ -10,11 +10,19 @@ export interface Binding {
   acquire(): number;
   /** Hands the V8 lock to carrier mailbox[0]; why this thread was woken lands in mailbox[1]. */
   switchTo(): void;
-  /** [target carrier, outcome]: the switch's arguments and result (see native/addon.cc). */
+  /** [target carrier, outcome, for an onMain() call]: the switch's arguments and result (see native/core.h). */
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
   /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */
   asyncContextPerGreenlet: boolean;
+  /**
+   * The monitor thread (native/monitor.h): a CPU-profile sample this often while a greenlet
+   * runs, a report when the event loop waits longer than maxBlockingMillis (0: off, each).
+   * Stacks leave out frames of scripts whose path starts with internalPrefix.
+   */
+  configureMonitor(sampleIntervalMicros: number, maxBlockingMillis: number, warningPrefix: string, internalPrefix: string): void;
+  /** The JavaScript stack of the greenlet on `carrier`, running or parked; null when there is none. */
+  stackOf(carrier: number): string | null;
 }
 
 /** Mirrors tendril::Wake in native/core.h. */
@@ -24,6 +32,7 @@ export const enum Wake {
   Unwind = 2,
   Exit = 3,
   Terminate = 4,
+  // 5 (Inspect) never reaches JavaScript: native/core_debug.cc
 }
 
 export const MAIN_CARRIER = 0;
@@ -74,9 +83,14 @@ if (!binding.asyncContextPerGreenlet && Number(process.versions.v8.split('.')[0]
 
 const mailbox = binding.mailbox;
 
-/** Hands the V8 lock to `carrier`, parks this thread, and returns why it was woken. */
-export function switchCarrier(carrier: number): Wake {
+/**
+ * Hands the V8 lock to `carrier`, parks this thread, and returns why it was woken.
+ * `forCall`: the main greenlet is woken only to serve an onMain() call (the event loop
+ * does not get the turn; see native/turn.h).
+ */
+export function switchCarrier(carrier: number, forCall = false): Wake {
   mailbox[0] = carrier;
+  mailbox[2] = forCall ? 1 : 0;
   binding.switchTo();
   const outcome = mailbox[1]!;
   if (outcome >= 0) return outcome as Wake;

@@ -126,7 +126,7 @@ export class Task<T = unknown> {
     if (getCurrent() === this.greenlet) {
       throw new GreenletError('a task cannot join itself: it would wait for its own end forever');
     }
-    return waitOn('Task.join()', this.promise);
+    return waitOn('Task.join()', this.promise, this);
   }
 
   /**
@@ -161,7 +161,7 @@ export class Task<T = unknown> {
     // A switch from here would leave this greenlet parked with nobody to resume it (the
     // task's parent is the main greenlet): let the event loop deliver the exit.
     later(() => core.throwIn());
-    waitOn('Task.kill()', core.ended);
+    waitOn('Task.kill()', core.ended, this);
   }
 
   get [Symbol.toStringTag](): string {

@@ -53,7 +53,7 @@ export function sleep(ms = 0): void {
         }, step);
       };
       arm(ms);
-    });
+    }, ms);
   } finally {
     // Interrupted (killed, thrown into): the timer must not keep the process alive.
     if (timer !== undefined) clearTimeout(timer);

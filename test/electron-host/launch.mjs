@@ -26,18 +26,19 @@ function theHost() {
 }
 
 /**
- * Starts `main` in the host (with `env` added to this process's environment). Returns { child, done, link }: `done` resolves with
+ * Starts `main` in the host (with `env` added to this process's environment, Node options
+ * `execArgv` before it). Returns { child, done, link }: `done` resolves with
  * { code, signal, stdout, stderr, reports } when the process has ended; `link` is the
  * renderer link socket (with `renderer: true`).
  */
-export function launch(main, { args = [], cwd, renderer = false, env = {} } = {}) {
+export function launch(main, { args = [], execArgv = [], cwd, renderer = false, env = {} } = {}) {
   const { node, library } = theHost();
   const childEnv = { ...process.env, ...env, LD_PRELOAD: library };
   // node --test marks its children as test files; the host is an app, not one.
   delete childEnv.NODE_TEST_CONTEXT;
   delete childEnv.NODE_OPTIONS;
   if (renderer) childEnv.ELECTRON_HOST_LINK_FD = '3';
-  const child = spawn(node, [main, ...args], {
+  const child = spawn(node, [...execArgv, main, ...args], {
     cwd: cwd ?? path.dirname(main),
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe', ...(renderer ? ['pipe'] : [])],
