@@ -106,9 +106,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     return exports;
   }
   exports.Set("switchTo", Napi::Value(env, raw_switch));
-  Napi::ArrayBuffer mailbox = Napi::ArrayBuffer::New(env, 2 * sizeof(int32_t));
+  Napi::ArrayBuffer mailbox = Napi::ArrayBuffer::New(env, 3 * sizeof(int32_t));
   core->set_mailbox(static_cast<int32_t*>(mailbox.Data()));
-  exports.Set("mailbox", Napi::Int32Array::New(env, 2, mailbox, 0));
+  exports.Set("mailbox", Napi::Int32Array::New(env, 3, mailbox, 0));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("asyncContextPerGreenlet", Napi::Boolean::New(env, v8api::HasContinuationData()));
   return exports;

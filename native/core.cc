@@ -8,17 +8,6 @@ namespace {
 // Stack kept below V8's limit on a carrier for native frames (V8 runtime calls, GC,
 // this addon). Node keeps 192 KiB on its worker threads; a little more costs nothing.
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
-// A parked thread spins before it sleeps: a partner running on another CPU answers a
-// switch within a microsecond or two, and catching that saves a futex wake and a
-// context switch (10-20 us to wake a sleeping thread on the VMs measured in
-// bench/NOTES.md). But a partner that got woken onto this thread's CPU cannot answer
-// until this thread stops spinning, so the spin adapts: it doubles (up to kSpinMax)
-// each time a handoff arrives within it and halves (down to kSpinMin) each time it runs
-// out. After waking a sleeping partner, which needs that long just to be scheduled, it
-// spins kSpinAfterWake. Values from the spin matrix in bench/NOTES.md.
-constexpr std::chrono::nanoseconds kSpinMin{8'000};
-constexpr std::chrono::nanoseconds kSpinMax{100'000};
-constexpr std::chrono::nanoseconds kSpinAfterWake{15'000};
 thread_local Core* t_core = nullptr;
 }  // namespace
 
@@ -30,7 +19,6 @@ Core::Core(napi_env env, v8api::Isolate* isolate) : env_(env), isolate_(isolate)
   main->core = this;
   main->id = kMainId;
   main->bound = true;
-  main->spin = kSpinMin;
   current_ = main.get();
   carriers_.push_back(std::move(main));
 }
@@ -107,12 +95,29 @@ bool Core::HandOver(Carrier* target, Wake how) {
   return target->baton.Post();
 }
 
-void Core::Park(Carrier* self, bool partner_was_asleep) {
-  bool caught = self->baton.Wait(partner_was_asleep ? kSpinAfterWake : self->spin);
-  self->spin = caught ? std::min(self->spin * 2, kSpinMax) : std::max(self->spin / 2, kSpinMin);
+void Core::HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind) {
+  const int cpu = os::CurrentCpu();
+  self->cpu.store(cpu, std::memory_order_relaxed);
+  const int target_cpu = target->cpu.load(std::memory_order_relaxed);
+  const bool was_asleep = HandOver(target, how);
+  Park(self, cpu, target_cpu, was_asleep, kind);
 }
 
-Wake Core::SwitchTo(int32_t target_id) {
+void Core::Park(Carrier* self, int cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind) {
+  using Clock = std::chrono::steady_clock;
+  std::chrono::nanoseconds budget = self->spin.Budget(kind);
+  // A partner that is awake but was last seen parking on this very CPU is waiting for
+  // it (it spun there and lost the CPU to this thread): it can only answer once this
+  // thread stops running, so spinning would just delay it.
+  if (!partner_was_asleep && cpu >= 0 && partner_cpu == cpu) {
+    budget = std::chrono::nanoseconds(0);
+  }
+  const Clock::time_point start = Clock::now();
+  const Baton::Outcome outcome = self->baton.Wait(budget);
+  self->spin.Record(kind, Clock::now() - start, budget, outcome);
+}
+
+Wake Core::SwitchTo(int32_t target_id, WaitKind kind) {
   Carrier* self = current_;
   Carrier* target = carriers_[target_id].get();
   Wake how = target->fresh ? Wake::kBoot : Wake::kResume;
@@ -125,7 +130,7 @@ Wake Core::SwitchTo(int32_t target_id) {
   v8api::Exit(isolate_);
   {
     v8api::Unlocker unlocker(isolate_);
-    Park(self, HandOver(target, how));
+    HandOverAndPark(self, target, how, kind);
   }
   v8api::Enter(isolate_);
   if (async_context_) v8api::SetContinuationData(isolate_, async_context);
@@ -139,7 +144,7 @@ void Core::SwitchFromJs() {
   } else if (!IsValidTarget(target) || target == current_->id) {
     mailbox_[1] = kRefusedBadTarget;
   } else {
-    Wake wake = SwitchTo(target);
+    Wake wake = SwitchTo(target, static_cast<WaitKind>(mailbox_[2]));
     // kTerminate: the carrier that handed over was terminated (worker.terminate()):
     // carry the termination on into this thread's JavaScript. kUnwind: environment
     // cleanup, where Node may already have freed what JavaScript would touch (timers):
@@ -154,21 +159,26 @@ void Core::CarrierMain(void* arg) {
   auto* self = static_cast<Carrier*>(arg);
   t_core = self->core;
   self->stack_low = os::CurrentStackBounds().low;
-  self->spin = kSpinMin;
-  bool partner_was_asleep = true;
-  for (;;) {
-    self->core->Park(self, partner_was_asleep);
-    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self, &partner_was_asleep)) break;
+  Core* core = self->core;
+  // Its first wait: for the greenlet Acquire bound it to (or a pooled one's exit).
+  core->Park(self, os::CurrentCpu(), -1, true, WaitKind::kPool);
+  while (self->wake != Wake::kExit) {
+    const Ending end = core->RunGreenlet(self);
+    if (!end.pooled) {
+      core->HandOver(end.next, end.how);
+      break;
+    }
+    core->HandOverAndPark(self, end.next, end.how, WaitKind::kPool);
   }
   // The isolate outlives this thread: drop V8's record of it (it would stay in the
   // isolate's thread table for good). Done without the V8 lock, as V8 requires.
-  v8api::DiscardThreadSpecificMetadata(self->core->isolate_);
+  v8api::DiscardThreadSpecificMetadata(core->isolate_);
 }
 
-// Runs one greenlet from its first switch to its end, then hands V8 to the greenlet
-// its boot function chose (the dead greenlet's parent). Returns whether the carrier
-// went back to the idle pool (otherwise its thread ends).
-bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
+// Runs one greenlet from its first switch to its end. Returns the carrier to hand V8
+// to (the one the boot function chose: the dead greenlet's parent) and whether this
+// carrier went back to the idle pool (otherwise its thread ends).
+Core::Ending Core::RunGreenlet(Carrier* self) {
   Carrier* next;
   Wake how = Wake::kResume;
   bool pooled;
@@ -193,8 +203,7 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
     pooled = Retire(self);
     v8api::Exit(isolate_);
   }
-  *partner_was_asleep = HandOver(next, how);
-  return pooled;
+  return Ending{next, how, pooled};
 }
 
 // Calls the JS boot function, which runs the greenlet. The handle scope stays open for
@@ -259,7 +268,7 @@ void Core::Teardown() {
       v8api::Exit(isolate_);
       {
         v8api::Unlocker unlocker(isolate_);
-        Park(self, HandOver(c, Wake::kUnwind));
+        HandOverAndPark(self, c, Wake::kUnwind, WaitKind::kSwitch);
       }
       v8api::Enter(isolate_);
     }

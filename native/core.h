@@ -13,6 +13,7 @@
 
 #include "baton.h"
 #include "platform.h"
+#include "spin_policy.h"
 #include "v8_api.h"
 
 namespace tendril {
@@ -41,8 +42,10 @@ struct Carrier {
   uintptr_t stack_low = 0;  // filled in by the carrier thread itself
   bool bound = false;       // runs (or will run) a greenlet
   bool fresh = false;       // bound but not yet booted
-  // How long this thread spins before sleeping when it parks; adapts (see Core::Park).
-  std::chrono::nanoseconds spin{0};
+  SpinPolicy spin;          // how long this thread spins when it parks
+  // The CPU this thread was on when it last parked (-1: unknown). Only a hint, read by
+  // the thread that hands over to it.
+  std::atomic<int32_t> cpu{-1};
 };
 
 class Core {
@@ -56,9 +59,11 @@ class Core {
   // Binds a carrier (from the idle pool, or a new thread) to a greenlet about to start.
   // Returns its id, or -errno when no thread could be created.
   int32_t Acquire();
-  // Hands V8 to carrier `target` and parks until someone hands it back.
-  Wake SwitchTo(int32_t target);
-  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1].
+  // Hands V8 to carrier `target` and parks, waiting for `kind`, until someone hands
+  // it back.
+  Wake SwitchTo(int32_t target, WaitKind kind);
+  // The switch as JavaScript calls it: target id in mailbox[0], the kind of wait in
+  // mailbox[2], outcome in mailbox[1].
   void SwitchFromJs();
   void set_mailbox(int32_t* mailbox) { mailbox_ = mailbox; }
   // The core of the environment whose JavaScript runs on this thread.
@@ -76,13 +81,25 @@ class Core {
 
  private:
   static void CarrierMain(void* arg);
-  bool RunGreenlet(Carrier* self, bool* partner_was_asleep);
+  // Where a carrier hands V8 when its greenlet has ended, and whether it stays pooled.
+  struct Ending {
+    Carrier* next;
+    Wake how;
+    bool pooled;
+  };
+  Ending RunGreenlet(Carrier* self);
   int32_t CallBoot();
   bool Retire(Carrier* self);
   void JoinExited();
   // Wakes `target` for `how`; returns true when it was asleep.
   bool HandOver(Carrier* target, Wake how);
-  void Park(Carrier* self, bool partner_was_asleep);
+  // Wakes `target` for `how`, then parks `self`, waiting for `kind`, until it is
+  // handed V8 again. Called without the V8 lock.
+  void HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind);
+  // Parks `self` until it is handed V8 again. `self_cpu` is where it runs; the partner
+  // is the carrier it handed over to: where that one last parked (read before the
+  // handover: once woken, a carrier may finish and be freed) and whether it was asleep.
+  void Park(Carrier* self, int self_cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind);
 
   napi_env env_;
   v8api::Isolate* isolate_;

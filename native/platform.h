@@ -31,6 +31,8 @@ void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);
 void WakeWord(std::atomic<uint32_t>* word);
 // Tells the CPU this thread is spinning (x86 pause, arm64 yield).
 void CpuRelax();
+// The CPU the calling thread runs on, or -1 where the OS cannot say cheaply.
+int CurrentCpu();
 
 // Address of a symbol the host process (node, electron) exports, or nullptr.
 void* FindHostSymbol(const char* name);

@@ -86,6 +86,8 @@ void WakeWord(std::atomic<uint32_t>* word) { WakeByAddressSingle(reinterpret_cas
 
 void CpuRelax() { YieldProcessor(); }
 
+int CurrentCpu() { return static_cast<int>(GetCurrentProcessorNumber()); }
+
 void* FindHostSymbol(const char* name) {
   return reinterpret_cast<void*>(GetProcAddress(HostModule(), name));
 }

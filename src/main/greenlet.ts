@@ -2,7 +2,7 @@
 // handoff. Everything here runs on whichever thread holds the V8 lock, one at a time,
 // so the module state below needs no locking.
 import { executionAsyncId } from 'node:async_hooks';
-import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
+import { binding, MAIN_CARRIER, switchCarrier, Wake, WaitKind } from './native';
 import { GreenletError, GreenletExit } from './errors';
 
 export type RunFunction = (...args: any[]) => unknown;
@@ -175,11 +175,12 @@ function prepareSwitch(target: Record, message: Message, origin: Record, force =
   }
 }
 
-/** Hands the V8 lock to `carrier` and parks `self` until it is resumed. */
-function handOff(self: Record, carrier: number): void {
+/** Hands the V8 lock to `carrier` and parks `self`, waiting for `kind`, until it is resumed. */
+function handOff(self: Record, carrier: number, kind: WaitKind): void {
   let next = carrier;
+  let waitingFor = kind;
   for (;;) {
-    const wake = switchCarrier(next);
+    const wake = switchCarrier(next, waitingFor);
     // Environment cleanup or worker termination: the native side has terminated
     // execution on this thread; the throw only starts the unwinding V8 takes over.
     if (wake === Wake.Unwind || wake === Wake.Terminate) {
@@ -203,6 +204,7 @@ function handOff(self: Record, carrier: number): void {
     }
     current = call.caller;
     next = call.caller.carrier;
+    waitingFor = WaitKind.Serve;
   }
 }
 
@@ -224,12 +226,12 @@ function receive(message: Message, origin: Record): unknown {
   return unpack(message.args);
 }
 
-function switchTo(target: Record, message: Message, force = false): unknown {
+function switchTo(target: Record, message: Message, force = false, kind = WaitKind.Switch): unknown {
   ensureCanSwitch();
   const origin = current;
   const to = prepareSwitch(target, message, origin, force);
   if (to === origin) return receive(message, origin);
-  handOff(origin, to.carrier);
+  handOff(origin, to.carrier, kind);
   origin.asyncId = executionAsyncId();
   const arrived = incoming!;
   incoming = null;
@@ -458,7 +460,7 @@ export function onMain<T>(fn: () => T): T {
   self.waitingIn = 'onMain()';
   current = mainRecord;
   try {
-    handOff(self, MAIN_CARRIER);
+    handOff(self, MAIN_CARRIER, WaitKind.Call);
   } finally {
     self.waitingIn = null;
   }
@@ -515,7 +517,7 @@ export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
   self.waitingIn = what;
   self.waiter = waiter;
   try {
-    return switchTo(mainRecord, { failed: false, args: [] }, true);
+    return switchTo(mainRecord, { failed: false, args: [] }, true, WaitKind.EventLoop);
   } finally {
     waiter.end();
     self.waitingIn = null;
@@ -532,7 +534,7 @@ export function resume(waiter: Waiter, failed: boolean, value: unknown): boolean
   const record = recordOf(waiter.greenlet, 'waiter.greenlet');
   if (!waiter.pending || record.waiter !== waiter) return false;
   waiter.end();
-  switchTo(record, failed ? { failed: true, error: value } : { failed: false, args: [value] }, true);
+  switchTo(record, failed ? { failed: true, error: value } : { failed: false, args: [value] }, true, WaitKind.Resume);
   return true;
 }
 
