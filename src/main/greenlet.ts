@@ -15,8 +15,14 @@ const enum State {
   Dead,
 }
 
-/** What a switch delivers: arguments for the target, or an error to raise in it. */
-type Message = { readonly failed: false; readonly args: unknown[] } | { readonly failed: true; readonly error: unknown };
+/** An error a switch raises in its target. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
+/** What a switch delivers: the arguments for the target, or an error to raise in it.
+ *  (An array or a Failure rather than a wrapper object: one allocation less per switch.) */
+type Message = unknown[] | Failure;
 
 /**
  * The state of one greenlet. It never holds its own Greenlet object strongly, so that
@@ -29,8 +35,8 @@ class Record {
   /** Set while the greenlet is parked somewhere a plain switch must not wake it. */
   waitingIn: string | null = null;
   /** The suspension resume() may end, while the greenlet waits in suspend(). */
-  waiter: Waiter | null = null;
-  /** The function and `this` a started greenlet calls; dropped when it ends. */
+  waiter: Suspension | null = null;
+  /** The function and `this` a greenlet about to start calls; boot() takes them. */
   entry: { fn: RunFunction; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
   /** executionAsyncId() when the greenlet last resumed: a different one at a switch
@@ -54,7 +60,8 @@ let current: Record;
 let mainRecord: Record;
 let tracer: Tracer | null = null;
 /** The message and origin of the switch in flight, read by the target after it wakes. */
-let incoming: { message: Message; origin: Record } | null = null;
+let incomingMessage: Message | null = null;
+let incomingOrigin: Record | null = null;
 /** An onMain() call waiting to be served by the main thread. */
 let pendingCall: MainCall | null = null;
 /** True while the main thread runs an onMain() function on behalf of a greenlet. */
@@ -66,6 +73,12 @@ interface MainCall {
   caller: Record;
   failed: boolean;
   value: unknown;
+}
+
+/** executionAsyncId() as an int32 (compared only with itself): a small integer field,
+ *  where a double would cost every greenlet a boxed number. */
+function asyncIdNow(): number {
+  return executionAsyncId() | 0;
 }
 
 function recordOf(value: unknown, what: string): Record {
@@ -107,7 +120,7 @@ function ensureCanSwitch(): void {
   if (tearingDown) {
     throw new GreenletError('cannot switch greenlets while the environment is shutting down');
   }
-  if (current !== mainRecord && executionAsyncId() !== current.asyncId) {
+  if (current !== mainRecord && asyncIdNow() !== current.asyncId) {
     throw new GreenletError(
       'cannot switch away inside an async scope this greenlet entered (AsyncResource#runInAsyncScope, ' +
         'a bound callback, an EventEmitterAsyncResource listener): Node keeps one async-hooks stack ' +
@@ -168,7 +181,8 @@ function prepareSwitch(target: Record, message: Message, origin: Record, force =
       live.add(to);
     }
     if (to !== origin) {
-      incoming = { message, origin };
+      incomingMessage = message;
+      incomingOrigin = origin;
       current = to;
     }
     return to;
@@ -180,13 +194,26 @@ function handOff(self: Record, carrier: number, kind: WaitKind): void {
   let next = carrier;
   let waitingFor = kind;
   for (;;) {
-    const wake = switchCarrier(next, waitingFor);
+    let wake: Wake;
+    try {
+      wake = switchCarrier(next, waitingFor);
+    } catch (error) {
+      // Nothing was switched: the core refused, or there was no stack left for the
+      // call (a RangeError at the very edge of the stack; a retry a frame up can
+      // succeed). Undo what was published for the target so this greenlet stays the
+      // current one.
+      current = self;
+      incomingMessage = null;
+      incomingOrigin = null;
+      throw error;
+    }
     // Environment cleanup or worker termination: the native side has terminated
     // execution on this thread; the throw only starts the unwinding V8 takes over.
     if (wake === Wake.Unwind || wake === Wake.Terminate) {
       tearingDown ||= wake === Wake.Unwind;
       current = self;
-      incoming = null;
+      incomingMessage = null;
+      incomingOrigin = null;
       throw new GreenletExit('execution terminated: the environment is shutting down');
     }
     const call = pendingCall;
@@ -212,7 +239,7 @@ function callTracer(message: Message, origin: Record, target: Record): void {
   const trace = tracer;
   if (trace === null) return;
   try {
-    trace(message.failed ? 'throw' : 'switch', objectOf(origin), objectOf(target));
+    trace(message instanceof Failure ? 'throw' : 'switch', objectOf(origin), objectOf(target));
   } catch (error) {
     tracer = null;
     throw error;
@@ -222,8 +249,8 @@ function callTracer(message: Message, origin: Record, target: Record): void {
 /** What a resumed switch() returns or raises, after the tracer has seen it. */
 function receive(message: Message, origin: Record): unknown {
   callTracer(message, origin, current);
-  if (message.failed) throw message.error;
-  return unpack(message.args);
+  if (message instanceof Failure) throw message.error;
+  return unpack(message);
 }
 
 function switchTo(target: Record, message: Message, force = false, kind = WaitKind.Switch): unknown {
@@ -232,10 +259,12 @@ function switchTo(target: Record, message: Message, force = false, kind = WaitKi
   const to = prepareSwitch(target, message, origin, force);
   if (to === origin) return receive(message, origin);
   handOff(origin, to.carrier, kind);
-  origin.asyncId = executionAsyncId();
-  const arrived = incoming!;
-  incoming = null;
-  return receive(arrived.message, arrived.origin);
+  origin.asyncId = asyncIdNow();
+  const arrived = incomingMessage!;
+  const from = incomingOrigin!;
+  incomingMessage = null;
+  incomingOrigin = null;
+  return receive(arrived, from);
 }
 
 /**
@@ -244,32 +273,36 @@ function switchTo(target: Record, message: Message, force = false, kind = WaitKi
  */
 function boot(): number {
   const self = current;
-  const { message, origin } = incoming!;
-  incoming = null;
-  self.asyncId = executionAsyncId();
-  const entry = self.entry!;
+  const message = incomingMessage!;
+  const origin = incomingOrigin!;
+  incomingMessage = null;
+  incomingOrigin = null;
+  self.asyncId = asyncIdNow();
+  // Read, then dropped: a parked greenlet keeps no more objects than it must.
+  const fn = self.entry!.fn;
+  const thisArg = self.entry!.self;
+  self.entry = null;
   let result: Message;
   try {
     callTracer(message, origin, self);
-    result = message.failed ? message : { failed: false, args: [Reflect.apply(entry.fn, entry.self, message.args)] };
+    result = message instanceof Failure ? message : [Reflect.apply(fn, thisArg, message)];
   } catch (error) {
-    result = { failed: true, error };
+    result = new Failure(error);
   }
-  self.entry = null;
   self.state = State.Dead;
   live.delete(self);
   // Nothing to kill any more: free the registry cell now rather than after a GC.
   orphans.unregister(self);
   if (tearingDown) return MAIN_CARRIER;
   // A GreenletExit that escapes run ends the greenlet quietly: it is its return value.
-  if (result.failed && result.error instanceof GreenletExit) result = { failed: false, args: [result.error] };
+  if (result instanceof Failure && result.error instanceof GreenletExit) result = [result.error];
   // The result goes to the parent at the time of death; if that switch fails, its
   // error goes on up the chain (python-greenlet's g_initialstub/inner_bootstrap).
   for (let parent = self.parent; parent !== null; parent = records.get(parent)!.parent) {
     try {
       return prepareSwitch(records.get(parent)!, result, self).carrier;
     } catch (error) {
-      result = { failed: true, error };
+      result = new Failure(error);
     }
   }
   return MAIN_CARRIER; // unreachable: the main greenlet never dies
@@ -281,7 +314,7 @@ function kill(record: Record): void {
   const saved = record.parent;
   record.parent = objectOf(current);
   try {
-    switchTo(record, { failed: true, error: new GreenletExit() }, true);
+    switchTo(record, new Failure(new GreenletExit()), true);
   } catch (error) {
     process.emitWarning(
       `a greenlet raised while it was being killed: ${error instanceof Error ? error.stack : String(error)}`,
@@ -353,7 +386,7 @@ export class Greenlet {
    * Returns what is next switched back to the caller.
    */
   switch(...args: unknown[]): unknown {
-    return switchTo(recordOf(this, 'this'), { failed: false, args });
+    return switchTo(recordOf(this, 'this'), args);
   }
 
   /**
@@ -364,9 +397,9 @@ export class Greenlet {
     const record = recordOf(this, 'this');
     const error = args.length === 0 ? new GreenletExit() : args[0];
     if (record.state === State.Dead && error instanceof GreenletExit) {
-      return switchTo(record, { failed: false, args: [error] });
+      return switchTo(record, [error]);
     }
-    return switchTo(record, { failed: true, error }, record.waiter !== null);
+    return switchTo(record, new Failure(error), record.waiter !== null);
   }
 
   get parent(): Greenlet | null {
@@ -431,6 +464,11 @@ export function getCurrent(): Greenlet {
   return objectOf(current);
 }
 
+/** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
+export function inMainGreenlet(): boolean {
+  return current === mainRecord;
+}
+
 /** Sets the tracer called after every switch (null clears it); returns the previous one. */
 export function settrace(next: Tracer | null | undefined): Tracer | null {
   if (next !== null && next !== undefined && typeof next !== 'function') {
@@ -461,6 +499,9 @@ export function onMain<T>(fn: () => T): T {
   current = mainRecord;
   try {
     handOff(self, MAIN_CARRIER, WaitKind.Call);
+  } catch (error) {
+    if (pendingCall === call) pendingCall = null; // never handed over
+    throw error;
   } finally {
     self.waitingIn = null;
   }
@@ -469,22 +510,20 @@ export function onMain<T>(fn: () => T): T {
 }
 
 /** One suspension of a greenlet in suspend(); resume() ends it at most once. */
-export class Waiter {
-  #pending = true;
-  constructor(
-    /** The waiting greenlet. */
-    readonly greenlet: Greenlet,
-  ) {}
+export interface Waiter {
+  /** The waiting greenlet. */
+  readonly greenlet: Greenlet;
   /** True until the wait ends (resumed, interrupted by throw(), or killed). */
-  get pending(): boolean {
-    return this.#pending;
-  }
-  /** @internal */
-  end(): boolean {
-    const was = this.#pending;
-    this.#pending = false;
-    return was;
-  }
+  readonly pending: boolean;
+}
+
+class Suspension implements Waiter {
+  pending = true;
+  constructor(
+    /** Held strongly: a greenlet waiting for the event loop is not collected (and killed). */
+    readonly greenlet: Greenlet,
+    readonly record: Record,
+  ) {}
 }
 
 /**
@@ -512,14 +551,14 @@ export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
   assertCanWait(what);
   ensureCanSwitch();
   const self = current;
-  const waiter = new Waiter(objectOf(self));
+  const waiter = new Suspension(objectOf(self), self);
   arm(waiter);
   self.waitingIn = what;
   self.waiter = waiter;
   try {
-    return switchTo(mainRecord, { failed: false, args: [] }, true, WaitKind.EventLoop);
+    return switchTo(mainRecord, [], true, WaitKind.EventLoop);
   } finally {
-    waiter.end();
+    waiter.pending = false;
     self.waitingIn = null;
     self.waiter = null;
   }
@@ -531,10 +570,11 @@ export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
  * wait already ended. Otherwise returns true once control comes back here.
  */
 export function resume(waiter: Waiter, failed: boolean, value: unknown): boolean {
-  const record = recordOf(waiter.greenlet, 'waiter.greenlet');
+  if (!(waiter instanceof Suspension)) throw new TypeError('resume() takes a Waiter that suspend() made');
+  const record = waiter.record;
   if (!waiter.pending || record.waiter !== waiter) return false;
-  waiter.end();
-  switchTo(record, failed ? { failed: true, error: value } : { failed: false, args: [value] }, true, WaitKind.Resume);
+  waiter.pending = false;
+  switchTo(record, failed ? new Failure(value) : [value], true, WaitKind.Resume);
   return true;
 }
 

@@ -6,12 +6,7 @@
 // thread running the event loop): from a promise reaction, a timer, or a microtask queued
 // here. Promise reactions and microtasks only run on the main greenlet's thread: Node
 // drains the microtask queue from its own callback scopes, never on a carrier.
-import { assertCanWait, getCurrent, resume, suspend, Waiter } from './greenlet';
-
-/** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
-export function inMain(): boolean {
-  return getCurrent().isMain;
-}
+import { assertCanWait, inMainGreenlet, resume, suspend, Waiter } from './greenlet';
 
 /**
  * Reports an error that has no caller left to throw to (a greenlet woken from the event
@@ -26,7 +21,7 @@ export function reportUnhandled(error: unknown): void {
 /** Runs `fn` on the main greenlet soon (a microtask), reporting what it throws. */
 export function later(fn: () => void): void {
   queueMicrotask(() => {
-    if (!inMain()) {
+    if (!inMainGreenlet()) {
       // Not expected (microtasks run on the event-loop thread), but a switch from here
       // would strand the greenlet running now: go through the event loop instead.
       setImmediate(later, fn);
@@ -48,7 +43,7 @@ export function later(fn: () => void): void {
  */
 export function wake(waiter: Waiter, failed: boolean, value: unknown): boolean {
   if (!waiter.pending) return false;
-  if (!inMain()) {
+  if (!inMainGreenlet()) {
     setImmediate(wake, waiter, failed, value);
     return false;
   }
