@@ -30,29 +30,34 @@ class Baton {
     return false;
   }
 
-  // Returns once Post has been called, consuming it: spins for up to `spin`, then
-  // sleeps. A spin that finds this thread was off its CPU for a while stops at once: the
-  // CPU is contended, and a spinner that is not running only delays its partner.
-  Outcome Wait(std::chrono::nanoseconds spin) {
+  using Clock = std::chrono::steady_clock;
+
+  // Returns once Post has been called, consuming it: spins for up to `spin` from
+  // `start` (a clock reading taken just before), then sleeps. Sets `*end` to about when
+  // the post was seen (on a catch, the last reading of the spin: no clock read between
+  // the catch and the caller's work). A spin that finds this thread was off its CPU
+  // for a while stops at once: the CPU is contended, and a spinner that is not running
+  // only delays its partner.
+  Outcome Wait(std::chrono::nanoseconds spin, Clock::time_point start, Clock::time_point* end) {
     if (spin.count() > 0) {
-      using Clock = std::chrono::steady_clock;
-      Clock::time_point last = Clock::now();
-      const Clock::time_point deadline = last + spin;
+      Clock::time_point last = start;
+      const Clock::time_point deadline = start + spin;
       for (;;) {
         for (int i = 0; i < kPausesPerClockRead; i++) {
           if (state_.load(std::memory_order_acquire) == kPosted) {
             state_.store(kIdle, std::memory_order_relaxed);
-            return Clock::now() - last < kDescheduled ? Outcome::kCaught : Outcome::kPreempted;
+            *end = last;
+            return Outcome::kCaught;
           }
           os::CpuRelax();
         }
         const Clock::time_point now = Clock::now();
-        if (now - last >= kDescheduled) return Sleep(Outcome::kPreempted);
+        if (now - last >= kDescheduled) return Sleep(Outcome::kPreempted, end);
         if (now >= deadline) break;
         last = now;
       }
     }
-    return Sleep(Outcome::kSlept);
+    return Sleep(Outcome::kSlept, end);
   }
 
  private:
@@ -66,7 +71,7 @@ class Baton {
   // this thread was descheduled in between.
   static constexpr std::chrono::microseconds kDescheduled{30};
 
-  Outcome Sleep(Outcome outcome) {
+  Outcome Sleep(Outcome outcome, Clock::time_point* end) {
     uint32_t expected = kIdle;
     if (state_.compare_exchange_strong(expected, kSleeping, std::memory_order_acq_rel)) {
       while (state_.load(std::memory_order_acquire) == kSleeping) {
@@ -74,6 +79,7 @@ class Baton {
       }
     }
     state_.store(kIdle, std::memory_order_relaxed);
+    *end = Clock::now();
     return outcome;
   }
 

@@ -104,7 +104,6 @@ void Core::HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind ki
 }
 
 void Core::Park(Carrier* self, int cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind) {
-  using Clock = std::chrono::steady_clock;
   std::chrono::nanoseconds budget = self->spin.Budget(kind);
   // A partner that is awake but was last seen parking on this very CPU is waiting for
   // it (it spun there and lost the CPU to this thread): it can only answer once this
@@ -112,9 +111,10 @@ void Core::Park(Carrier* self, int cpu, int partner_cpu, bool partner_was_asleep
   if (!partner_was_asleep && cpu >= 0 && partner_cpu == cpu) {
     budget = std::chrono::nanoseconds(0);
   }
-  const Clock::time_point start = Clock::now();
-  const Baton::Outcome outcome = self->baton.Wait(budget);
-  self->spin.Record(kind, Clock::now() - start, budget, outcome);
+  const Baton::Clock::time_point start = Baton::Clock::now();
+  Baton::Clock::time_point end;
+  const Baton::Outcome outcome = self->baton.Wait(budget, start, &end);
+  self->spin.Record(kind, end - start, budget, outcome);
 }
 
 Wake Core::SwitchTo(int32_t target_id, WaitKind kind) {

@@ -34,18 +34,19 @@ enum class Wake : int32_t {
 class Core;
 
 struct Carrier {
-  Core* core = nullptr;
-  int32_t id = 0;
+  // What the thread handing over touches, together: one cache line to fetch.
   Baton baton;
   Wake wake = Wake::kResume;  // written by the waker before Post
-  os::Thread thread;
-  uintptr_t stack_low = 0;  // filled in by the carrier thread itself
-  bool bound = false;       // runs (or will run) a greenlet
-  bool fresh = false;       // bound but not yet booted
-  SpinPolicy spin;          // how long this thread spins when it parks
   // The CPU this thread was on when it last parked (-1: unknown). Only a hint, read by
   // the thread that hands over to it.
   std::atomic<int32_t> cpu{-1};
+  Core* core = nullptr;
+  int32_t id = 0;
+  bool bound = false;       // runs (or will run) a greenlet
+  bool fresh = false;       // bound but not yet booted
+  os::Thread thread;
+  uintptr_t stack_low = 0;  // filled in by the carrier thread itself
+  SpinPolicy spin;          // how long this thread spins when it parks
 };
 
 class Core {
