@@ -98,8 +98,11 @@ bool Core::HandOver(Carrier* target, Wake how) {
 void Core::HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind) {
   const int cpu = os::CurrentCpu();
   self->cpu.store(cpu, std::memory_order_relaxed);
+  // The target's CPU is read before the post (once woken, a carrier may finish and be
+  // freed) and after writing `wake`, which brought that cache line here already.
+  target->wake = how;
   const int target_cpu = target->cpu.load(std::memory_order_relaxed);
-  const bool was_asleep = HandOver(target, how);
+  const bool was_asleep = target->baton.Post();
   Park(self, cpu, target_cpu, was_asleep, kind);
 }
 

@@ -98,8 +98,8 @@ class Core {
   // handed V8 again. Called without the V8 lock.
   void HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind);
   // Parks `self` until it is handed V8 again. `self_cpu` is where it runs; the partner
-  // is the carrier it handed over to: where that one last parked (read before the
-  // handover: once woken, a carrier may finish and be freed) and whether it was asleep.
+  // is the carrier it handed over to: where that one last parked and whether it was
+  // asleep.
   void Park(Carrier* self, int self_cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind);
 
   napi_env env_;
