@@ -42,8 +42,12 @@ const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResu
  * lines.send('a'); lines.send('b'); lines.close();
  */
 export class Channel<T = unknown> implements Iterable<T> {
+  /** Values sent and not received: #values[#head] up to #values[#tail - 1]. The array
+   *  keeps its length when it drains (slots cleared), so a channel that passes one
+   *  value at a time allocates nothing per value. */
   #values: T[] = [];
   #head = 0;
+  #tail = 0;
   #receivers: Receiver<T>[] = [];
   #closed = false;
   #pumpQueued = false;
@@ -55,7 +59,7 @@ export class Channel<T = unknown> implements Iterable<T> {
 
   /** How many values are sent and not yet received. */
   get size(): number {
-    return this.#values.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   /**
@@ -65,7 +69,7 @@ export class Channel<T = unknown> implements Iterable<T> {
    */
   send(value: T): void {
     if (this.#closed) throw new ChannelClosed('send() on a closed channel');
-    this.#values.push(value);
+    this.#values[this.#tail++] = value;
     if (this.#receivers.length > 0) this.#queuePump();
   }
 
@@ -125,11 +129,13 @@ export class Channel<T = unknown> implements Iterable<T> {
     const value = this.#values[this.#head]!;
     this.#values[this.#head] = undefined as T;
     this.#head++;
-    if (this.#head === this.#values.length) {
-      this.#values = [];
+    if (this.#head === this.#tail) {
       this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#values.length) {
-      this.#values = this.#values.slice(this.#head);
+      this.#tail = 0;
+      if (this.#values.length > 1024) this.#values = []; // a burst is over: let it go
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#tail) {
+      this.#values = this.#values.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
       this.#head = 0;
     }
     return value;
@@ -137,8 +143,12 @@ export class Channel<T = unknown> implements Iterable<T> {
 
   /** Puts a value back at the front (one handed to a receiver that could not take it). */
   #putBack(value: T): void {
-    if (this.#head > 0) this.#values[--this.#head] = value;
-    else this.#values.unshift(value);
+    if (this.#head > 0) {
+      this.#values[--this.#head] = value;
+    } else {
+      this.#values.unshift(value);
+      this.#tail++;
+    }
   }
 
   #receive(what: string): T | typeof CLOSED {

@@ -24,6 +24,10 @@ class Failure {
  *  (An array or a Failure rather than a wrapper object: one allocation less per switch.) */
 type Message = unknown[] | Failure;
 
+/** The message of a switch that delivers nothing (to a greenlet that has started: only
+ *  a start spreads a message into run's arguments). Never handed out, never changed. */
+const NOTHING: unknown[] = [];
+
 /**
  * The state of one greenlet. It never holds its own Greenlet object strongly, so that
  * object can be collected while the greenlet is suspended (and the greenlet killed).
@@ -556,7 +560,7 @@ export function suspend(what: string, arm: (waiter: Waiter) => void): unknown {
   self.waitingIn = what;
   self.waiter = waiter;
   try {
-    return switchTo(mainRecord, [], true, WaitKind.EventLoop);
+    return switchTo(mainRecord, NOTHING, true, WaitKind.EventLoop);
   } finally {
     waiter.pending = false;
     self.waitingIn = null;
@@ -574,7 +578,8 @@ export function resume(waiter: Waiter, failed: boolean, value: unknown): boolean
   const record = waiter.record;
   if (!waiter.pending || record.waiter !== waiter) return false;
   waiter.pending = false;
-  switchTo(record, failed ? new Failure(value) : [value], true, WaitKind.Resume);
+  // (A started greenlet's switch() returns undefined for no value and for [undefined].)
+  switchTo(record, failed ? new Failure(value) : value === undefined ? NOTHING : [value], true, WaitKind.Resume);
   return true;
 }
 
