@@ -150,9 +150,10 @@ function markdown(results) {
       `${results.settings.footprintRuns} fresh processes for RSS/threads) with the min–max of the runs in parentheses. ` +
       'A *switch* is one transfer of control from one coroutine to another (a round trip is 2). ' +
       'Ratios are tendril ÷ anchor (×2 means tendril takes twice as long or twice the memory). ' +
-      '*load* is the 1-minute load average when tendril\'s processes for the row started: this 2-vCPU machine is ' +
-      'shared, and tendril\'s thread handoff is bimodal under load (see bench/NOTES.md): ~0.5 µs per switch ' +
-      'while the two threads spin on separate CPUs, ~100 µs once they share one.',
+      '*load* is the 1-minute load average when tendril\'s processes for the row started (in the CPUs-busy rows it ' +
+      'includes the suite\'s own busy loops): this 2-vCPU machine is shared, and a tendril switch is a handoff ' +
+      'between threads whose cost depends on where they run (bench/NOTES.md, section 9): ~0.5 µs while both threads ' +
+      'run on separate CPUs, ~2 µs between two threads on one CPU, ~6 µs to wake a thread whose CPU is idle.',
   );
   out.push('');
   out.push(
