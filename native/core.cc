@@ -8,17 +8,6 @@ namespace {
 // Stack kept below V8's limit on a carrier for native frames (V8 runtime calls, GC,
 // this addon). Node keeps 192 KiB on its worker threads; a little more costs nothing.
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
-// A parked thread spins before it sleeps: a partner running on another CPU answers a
-// switch within a microsecond or two, and catching that saves a futex wake and a
-// context switch (10-20 us to wake a sleeping thread on the VMs measured in
-// bench/NOTES.md). But a partner that got woken onto this thread's CPU cannot answer
-// until this thread stops spinning, so the spin adapts: it doubles (up to kSpinMax)
-// each time a handoff arrives within it and halves (down to kSpinMin) each time it runs
-// out. After waking a sleeping partner, which needs that long just to be scheduled, it
-// spins kSpinAfterWake. Values from the spin matrix in bench/NOTES.md.
-constexpr std::chrono::nanoseconds kSpinMin{8'000};
-constexpr std::chrono::nanoseconds kSpinMax{100'000};
-constexpr std::chrono::nanoseconds kSpinAfterWake{15'000};
 thread_local Core* t_core = nullptr;
 }  // namespace
 
@@ -31,7 +20,6 @@ Core::Core(napi_env env, v8api::Isolate* isolate)
   main->core = this;
   main->id = kMainId;
   main->bound = true;
-  main->spin = kSpinMin;
   current_ = main.get();
   carriers_.push_back(std::move(main));
 }
@@ -109,12 +97,32 @@ bool Core::HandOver(Carrier* target, Wake how) {
   return target->baton.Post();
 }
 
-void Core::Park(Carrier* self, bool partner_was_asleep) {
-  bool caught = self->baton.Wait(partner_was_asleep ? kSpinAfterWake : self->spin);
-  self->spin = caught ? std::min(self->spin * 2, kSpinMax) : std::max(self->spin / 2, kSpinMin);
+void Core::HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind) {
+  const int cpu = os::CurrentCpu();
+  self->cpu.store(cpu, std::memory_order_relaxed);
+  // The target's CPU is read before the post (once woken, a carrier may finish and be
+  // freed) and after writing `wake`, which brought that cache line here already.
+  target->wake = how;
+  const int target_cpu = target->cpu.load(std::memory_order_relaxed);
+  const bool was_asleep = target->baton.Post();
+  Park(self, cpu, target_cpu, was_asleep, kind);
 }
 
-Wake Core::SwitchTo(int32_t target_id) {
+void Core::Park(Carrier* self, int cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind) {
+  std::chrono::nanoseconds budget = self->spin.Budget(kind);
+  // A partner that is awake but was last seen parking on this very CPU is waiting for
+  // it (it spun there and lost the CPU to this thread): it can only answer once this
+  // thread stops running, so spinning would just delay it.
+  if (!partner_was_asleep && cpu >= 0 && partner_cpu == cpu) {
+    budget = std::chrono::nanoseconds(0);
+  }
+  const Baton::Clock::time_point start = Baton::Clock::now();
+  Baton::Clock::time_point end;
+  const Baton::Outcome outcome = self->baton.Wait(budget, start, &end);
+  self->spin.Record(kind, end - start, budget, outcome);
+}
+
+Wake Core::SwitchTo(int32_t target_id, WaitKind kind) {
   Carrier* self = current_;
   Carrier* target = carriers_[target_id].get();
   Wake how = target->fresh ? Wake::kBoot : Wake::kResume;
@@ -122,25 +130,27 @@ Wake Core::SwitchTo(int32_t target_id) {
   current_ = target;
   // AsyncLocalStorage's context belongs to the greenlet that parks (v8_api.h).
   v8api::Handle async_context = async_context_ ? v8api::GetContinuationData(isolate_) : nullptr;
-  PassV8(self, target, how);
-  while (self->wake == Wake::kInspect) ServeInspection(self);  // hook: stack reading (core_debug.cc)
+  PassV8(self, target, how, kind);
+  while (self->wake == Wake::kInspect) ServeInspection(self, kind);  // hook: stack reading (core_debug.cc)
   // hook: the monitor learns who holds V8 (monitor.h); the main greenlet may be woken
-  // only to serve an onMain() call (mailbox[2], set by the greenlet that called it).
-  monitor_.OnTurn(self->id == kMainId, self->id == kMainId && mailbox_[2] != 0);
+  // only to serve an onMain() call (the caller waits for kCall in mailbox[2]).
+  monitor_.OnTurn(self->id == kMainId,
+                  self->id == kMainId && mailbox_[2] == static_cast<int32_t>(WaitKind::kCall));
   if (async_context_) v8api::SetContinuationData(isolate_, async_context);
   return self->wake;
 }
 
-void Core::PassV8(Carrier* self, Carrier* target, Wake how) {
+void Core::PassV8(Carrier* self, Carrier* target, Wake how, WaitKind kind) {
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
   v8api::Exit(isolate_);
   v8api::Unlocker unlocker(isolate_);
-  Park(self, HandOver(target, how));
-  // Entered again before the lock is taken back: taking it restores this thread's V8
-  // state, and V8 re-arms a debugger step in progress there (Debug::RestoreDebug), which
-  // needs the isolate to be this thread's current one (else a stepOver across a switch
-  // crashes). Nothing else touches the isolate meanwhile: V8 was handed to this thread.
+  HandOverAndPark(self, target, how, kind);
+  // Entered again before the lock is taken back (the Unlocker's end): taking it restores
+  // this thread's V8 state, and V8 re-arms a debugger step in progress there
+  // (Debug::RestoreDebug), which needs the isolate to be this thread's current one (else
+  // a stepOver across a switch crashes). Nothing else touches the isolate meanwhile: V8
+  // was handed to this thread.
   v8api::Enter(isolate_);
 }
 
@@ -151,7 +161,7 @@ void Core::SwitchFromJs() {
   } else if (!IsValidTarget(target) || target == current_->id) {
     mailbox_[1] = kRefusedBadTarget;
   } else {
-    Wake wake = SwitchTo(target);
+    Wake wake = SwitchTo(target, static_cast<WaitKind>(mailbox_[2]));
     // kTerminate: the carrier that handed over was terminated (worker.terminate()):
     // carry the termination on into this thread's JavaScript. kUnwind: environment
     // cleanup, where Node may already have freed what JavaScript would touch (timers):
@@ -166,21 +176,26 @@ void Core::CarrierMain(void* arg) {
   auto* self = static_cast<Carrier*>(arg);
   t_core = self->core;
   self->stack_low = os::CurrentStackBounds().low;
-  self->spin = kSpinMin;
-  bool partner_was_asleep = true;
-  for (;;) {
-    self->core->Park(self, partner_was_asleep);
-    if (self->wake == Wake::kExit || !self->core->RunGreenlet(self, &partner_was_asleep)) break;
+  Core* core = self->core;
+  // Its first wait: for the greenlet Acquire bound it to (or a pooled one's exit).
+  core->Park(self, os::CurrentCpu(), -1, true, WaitKind::kPool);
+  while (self->wake != Wake::kExit) {
+    const Ending end = core->RunGreenlet(self);
+    if (!end.pooled) {
+      core->HandOver(end.next, end.how);
+      break;
+    }
+    core->HandOverAndPark(self, end.next, end.how, WaitKind::kPool);
   }
   // The isolate outlives this thread: drop V8's record of it (it would stay in the
   // isolate's thread table for good). Done without the V8 lock, as V8 requires.
-  v8api::DiscardThreadSpecificMetadata(self->core->isolate_);
+  v8api::DiscardThreadSpecificMetadata(core->isolate_);
 }
 
-// Runs one greenlet from its first switch to its end, then hands V8 to the greenlet
-// its boot function chose (the dead greenlet's parent). Returns whether the carrier
-// went back to the idle pool (otherwise its thread ends).
-bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
+// Runs one greenlet from its first switch to its end. Returns the carrier to hand V8
+// to (the one the boot function chose: the dead greenlet's parent) and whether this
+// carrier went back to the idle pool (otherwise its thread ends).
+Core::Ending Core::RunGreenlet(Carrier* self) {
   Carrier* next;
   Wake how = Wake::kResume;
   bool pooled;
@@ -206,8 +221,7 @@ bool Core::RunGreenlet(Carrier* self, bool* partner_was_asleep) {
     pooled = Retire(self);
     v8api::Exit(isolate_);
   }
-  *partner_was_asleep = HandOver(next, how);
-  return pooled;
+  return Ending{next, how, pooled};
 }
 
 // Calls the JS boot function, which runs the greenlet. The handle scope stays open for
@@ -270,7 +284,7 @@ void Core::Teardown() {
       Carrier* c = carriers_[id].get();
       Carrier* self = current_;
       current_ = c;
-      PassV8(self, c, Wake::kUnwind);
+      PassV8(self, c, Wake::kUnwind, WaitKind::kSwitch);
     }
   }
   for (auto& c : carriers_) {

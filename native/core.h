@@ -15,6 +15,7 @@
 #include "baton.h"
 #include "monitor.h"
 #include "platform.h"
+#include "spin_policy.h"
 #include "v8_api.h"
 
 namespace tendril {
@@ -36,16 +37,19 @@ enum class Wake : int32_t {
 class Core;
 
 struct Carrier {
-  Core* core = nullptr;
-  int32_t id = 0;
+  // What the thread handing over touches, together: one cache line to fetch.
   Baton baton;
   Wake wake = Wake::kResume;  // written by the waker before Post
-  os::Thread thread;
-  uintptr_t stack_low = 0;  // filled in by the carrier thread itself
+  // The CPU this thread was on when it last parked (-1: unknown). Only a hint, read by
+  // the thread that hands over to it.
+  std::atomic<int32_t> cpu{-1};
+  Core* core = nullptr;
+  int32_t id = 0;
   bool bound = false;       // runs (or will run) a greenlet
   bool fresh = false;       // bound but not yet booted
-  // How long this thread spins before sleeping when it parks; adapts (see Core::Park).
-  std::chrono::nanoseconds spin{0};
+  os::Thread thread;
+  uintptr_t stack_low = 0;  // filled in by the carrier thread itself
+  SpinPolicy spin;          // how long this thread spins when it parks
 };
 
 class Core {
@@ -59,10 +63,12 @@ class Core {
   // Binds a carrier (from the idle pool, or a new thread) to a greenlet about to start.
   // Returns its id, or -errno when no thread could be created.
   int32_t Acquire();
-  // Hands V8 to carrier `target` and parks until someone hands it back.
-  Wake SwitchTo(int32_t target);
-  // The switch as JavaScript calls it: target id in mailbox[0], outcome in mailbox[1],
-  // and in mailbox[2] whether the switch asks the main greenlet to serve an onMain() call.
+  // Hands V8 to carrier `target` and parks, waiting for `kind`, until someone hands
+  // it back.
+  Wake SwitchTo(int32_t target, WaitKind kind);
+  // The switch as JavaScript calls it: target id in mailbox[0], the kind of wait in
+  // mailbox[2] (a greenlet waiting for kCall asks the main greenlet to serve its onMain()
+  // call), outcome in mailbox[1].
   void SwitchFromJs();
   void set_mailbox(int32_t* mailbox) { mailbox_ = mailbox; }
   // The core of the environment whose JavaScript runs on this thread.
@@ -89,18 +95,31 @@ class Core {
 
  private:
   static void CarrierMain(void* arg);
-  bool RunGreenlet(Carrier* self, bool* partner_was_asleep);
+  // Where a carrier hands V8 when its greenlet has ended, and whether it stays pooled.
+  struct Ending {
+    Carrier* next;
+    Wake how;
+    bool pooled;
+  };
+  Ending RunGreenlet(Carrier* self);
   int32_t CallBoot();
   bool Retire(Carrier* self);
   void JoinExited();
   // Wakes `target` for `how`; returns true when it was asleep.
   bool HandOver(Carrier* target, Wake how);
-  void Park(Carrier* self, bool partner_was_asleep);
-  // Hands V8 to `target`, woken for `how`, and parks until this thread has V8 again.
-  void PassV8(Carrier* self, Carrier* target, Wake how);
+  // Wakes `target` for `how`, then parks `self`, waiting for `kind`, until it is
+  // handed V8 again. Called without the V8 lock.
+  void HandOverAndPark(Carrier* self, Carrier* target, Wake how, WaitKind kind);
+  // Parks `self` until it is handed V8 again. `self_cpu` is where it runs; the partner
+  // is the carrier it handed over to: where that one last parked and whether it was
+  // asleep.
+  void Park(Carrier* self, int self_cpu, int partner_cpu, bool partner_was_asleep, WaitKind kind);
+  // Hands V8 to `target`, woken for `how`, and parks, waiting for `kind`, until this
+  // thread has V8 again.
+  void PassV8(Carrier* self, Carrier* target, Wake how, WaitKind kind);
   // A parked greenlet woken with kInspect: takes its stack for the reader, hands V8 back
-  // and parks again (core_debug.cc).
-  void ServeInspection(Carrier* self);
+  // and parks again, waiting for `kind` as before (core_debug.cc).
+  void ServeInspection(Carrier* self, WaitKind kind);
 
   napi_env env_;
   v8api::Isolate* isolate_;

@@ -25,16 +25,16 @@ bool Core::StackOf(int32_t id, std::string* out) {
   Carrier* target = carriers_[id].get();
   inspection_ = {self, out};
   current_ = target;
-  PassV8(self, target, Wake::kInspect);
+  PassV8(self, target, Wake::kInspect, WaitKind::kCall);
   return true;
 }
 
-void Core::ServeInspection(Carrier* self) {
+void Core::ServeInspection(Carrier* self, WaitKind kind) {
   *inspection_.out = CaptureStack(env_, isolate_, internal_prefix_);
   Carrier* reader = inspection_.reader;
   inspection_ = {};
   current_ = reader;
-  PassV8(self, reader, Wake::kResume);
+  PassV8(self, reader, Wake::kResume, kind);
 }
 
 }  // namespace tendril

@@ -32,6 +32,8 @@ void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);
 void WakeWord(std::atomic<uint32_t>* word);
 // Tells the CPU this thread is spinning (x86 pause, arm64 yield).
 void CpuRelax();
+// The CPU the calling thread runs on, or -1 where the OS cannot say cheaply.
+int CurrentCpu();
 
 // Sleeps for about `duration` (to the millisecond or better: timer slack on POSIX, a
 // high-resolution waitable timer on Windows 10 1803+, where plain Sleep() rounds up to

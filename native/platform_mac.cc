@@ -17,4 +17,7 @@ void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected) { word->wait(exp
 
 void WakeWord(std::atomic<uint32_t>* word) { word->notify_one(); }
 
+// macOS has no cheap, documented call for it: the spin policy then does without.
+int CurrentCpu() { return -1; }
+
 }  // namespace tendril::os

@@ -117,6 +117,8 @@ void WriteStderr(const char* text, size_t size) {
   }
 }
 
+int CurrentCpu() { return static_cast<int>(GetCurrentProcessorNumber()); }
+
 void* FindHostSymbol(const char* name) {
   return reinterpret_cast<void*>(GetProcAddress(HostModule(), name));
 }

@@ -218,6 +218,21 @@ test('tendril\'s waits work in a fiber: control goes to the event loop, run() fr
   assert.equal(fiber.started, false);
 });
 
+test('freeze reports are off once tendril/fibers is loaded, unless the app chose a maxBlockingTime', () => {
+  const probe = (before) => {
+    const script =
+      `const t = require('tendril'); ${before}; const Fiber = require('tendril/fibers');` +
+      `Fiber(() => { const end = Date.now() + 800; while (Date.now() < end); }).run();`;
+    return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_ENV: '' } });
+  };
+  const quiet = probe('');
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+  const chosen = probe('t.configure({ maxBlockingTime: 100 })');
+  assert.equal(chosen.status, 0, chosen.stderr);
+  assert.match(chosen.stderr, /GreenletWarning: a greenlet has kept the event loop waiting for \d+ ms/);
+});
+
 test('Fiber.poolSize is tendril\'s idleCarriers: finished fibers\' threads kept for reuse', () => {
   const saved = Fiber.poolSize;
   try {

@@ -13,6 +13,8 @@ const LEGEND = [
   ['ring', 'n greenlets each switch straight to the next (no scheduler in between); per switch. Generators and fibers are asymmetric (only the caller resumes), so n/a.'],
   ['event dispatch', "EventEmitter 'ping' → fromEvent() Channel → a greenlet waiting in receive() emits 'pong' → the awaiting main greenlet; per round trip (async: events.on() iterator; generators/fibers: the listener resumes the coroutine)."],
   ['waitFor', 'waitFor(Promise.resolve(i)) in a spawned greenlet (async: await; generators: a co-style driver; fibers: yield + run() from then()).'],
+  ['CPUs busy', 'the same pattern while one busy loop per CPU (a child process of the suite, in its scheduling group) competes for the machine; the anchors ran under the same load.'],
+  ['60 Hz GUI loop', 'an input event every 1/60 s reaches the app greenlet through a fromEvent() channel; it runs a burst of app logic, makes five marshalled calls (ui-style, each one a property read and a call on the main thread) and waits for the next event. The figure is the CPU time of the whole process (every thread) per event divided by the wall time the event takes (emit to the greenlet waiting again): time spent spinning beyond the work shows up above ×1.'],
   ['RSS / threads per parked', 'VmRSS and /proc/self/task before and after parking n greenlets, fresh process per run, after forced GCs; difference ÷ n.'],
   ['max concurrent', 'parked greenlets started in a child process until the OS refuses (GreenletError) or the cap is reached.'],
 ];
@@ -32,12 +34,14 @@ function unitFor(kind, value) {
     return { div: 1, name: 'ns' };
   }
   if (kind === 'bytes') return { div: 1024, name: 'KiB' };
+  if (kind === 'multiple') return { div: 1, name: '×' };
   return { div: 1, name: '' };
 }
 
 function fmtValue(kind, value) {
   const u = unitFor(kind, value);
   if (kind === 'count') return num(value, 0);
+  if (kind === 'multiple') return '×' + num(value, 2);
   if (kind === 'ratio') return num(value, value === 0 ? 0 : 3);
   const v = value / u.div;
   return num(v) + (u.name ? ' ' + u.name : '');
@@ -54,6 +58,7 @@ function fmtCell(row, cell) {
   const u = unitFor(row.kind, cell.median);
   const main = fmtValue(row.kind, cell.median);
   if (cell.n <= 1 || row.kind === 'ratio') return main + (cell.n > 1 && row.kind === 'ratio' ? ` (${num(cell.min, 3)}–${num(cell.max, 3)})` : '');
+  if (row.kind === 'multiple') return `${main} (${num(cell.min, 2)}–${num(cell.max, 2)})`;
   const lo = cell.min / u.div;
   const hi = cell.max / u.div;
   const digits = Math.abs(cell.median / u.div) >= 100 ? 0 : Math.abs(cell.median / u.div) >= 10 ? 1 : 2;
@@ -64,7 +69,7 @@ function ratio(row, impl, anchor) {
   const a = row.cells[impl];
   const b = row.cells[anchor];
   if (!a || !b || a.median === undefined || b.median === undefined) return '—';
-  if (row.kind === 'count') return '—';
+  if (row.kind === 'count' || row.kind === 'multiple') return '—';
   if (!(b.median > 0)) return '—';
   const r = a.median / b.median;
   return '×' + (r >= 100 ? num(r, 0) : r >= 10 ? num(r, 1) : num(r, 2));
@@ -81,7 +86,7 @@ function targetText(row) {
   if (!row.target) return '';
   const t = row.target;
   const status = t.met === undefined ? '' : t.met ? ' ✅ met' : ' ❌ missed';
-  return t.text + status;
+  return t.text + (t.measured ? ` (${t.measured})` : '') + status;
 }
 
 function tableRows(results) {
@@ -91,7 +96,7 @@ function tableRows(results) {
   const anchors = ANCHORS.filter((id) => impls.includes(id));
   const shorts = Object.fromEntries(results.impls.map((i) => [i.id, i.short || i.id]));
   for (const a of anchors) header.push('÷ ' + shorts[a]);
-  header.push('issue-5 target', 'load');
+  header.push('target (issue 14)', 'load');
   const body = results.rows.map((row) => {
     const line = [row.label, ...impls.map((id) => fmtCell(row, row.cells[id]))];
     for (const a of anchors) line.push(ratio(row, 'tendril', a));
@@ -162,9 +167,10 @@ function markdown(results) {
       `${results.settings.footprintRuns} fresh processes for RSS/threads) with the min–max of the runs in parentheses. ` +
       'A *switch* is one transfer of control from one coroutine to another (a round trip is 2). ' +
       'Ratios are tendril ÷ anchor (×2 means tendril takes twice as long or twice the memory). ' +
-      '*load* is the 1-minute load average when tendril\'s processes for the row started: this 2-vCPU machine is ' +
-      'shared, and tendril\'s thread handoff is bimodal under load (see bench/NOTES.md): ~0.5 µs per switch ' +
-      'while the two threads spin on separate CPUs, ~100 µs once they share one.',
+      '*load* is the 1-minute load average when tendril\'s processes for the row started (in the CPUs-busy rows it ' +
+      'includes the suite\'s own busy loops): this 2-vCPU machine is shared, and a tendril switch is a handoff ' +
+      'between threads whose cost depends on where they run (bench/NOTES.md, section 9): ~0.5 µs while both threads ' +
+      'run on separate CPUs, ~2 µs between two threads on one CPU, ~6 µs to wake a thread whose CPU is idle.',
   );
   out.push('');
   out.push(
@@ -241,4 +247,4 @@ function describeMax(c) {
   return s;
 }
 
-module.exports = { LEGEND, consoleTable, plainTable, markdown, pingpongTable, debuggingTable, markdownTable, fmtCell, describeMax, num };
+module.exports = { LEGEND, consoleTable, plainTable, markdown, pingpongTable, debuggingTable, markdownTable, fmtCell, fmtValue, describeMax, num };

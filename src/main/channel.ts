@@ -33,25 +33,35 @@ const NOTHING = Object.freeze({ ok: false, value: undefined }) as TryReceiveResu
  * declarations, which TypeScript rejects below target ES2015 (TS18028).
  */
 class Core<T> {
+  /** Values sent and not received: values[head] up to values[tail - 1]. The array keeps
+   *  its length when it drains (slots cleared), so a channel that passes one value at a
+   *  time allocates nothing per value. */
   values: T[] = [];
   head = 0;
+  tail = 0;
   receivers: Receiver<T>[] = [];
   closed = false;
   pumpQueued = false;
 
   get size(): number {
-    return this.values.length - this.head;
+    return this.tail - this.head;
+  }
+
+  push(value: T): void {
+    this.values[this.tail++] = value;
   }
 
   take(): T {
     const value = this.values[this.head]!;
     this.values[this.head] = undefined as T;
     this.head++;
-    if (this.head === this.values.length) {
-      this.values = [];
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.values.length) {
-      this.values = this.values.slice(this.head);
+      this.tail = 0;
+      if (this.values.length > 1024) this.values = []; // a burst is over: let it go
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      this.values = this.values.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     return value;
@@ -59,8 +69,12 @@ class Core<T> {
 
   /** Puts a value back at the front (one handed to a receiver that could not take it). */
   putBack(value: T): void {
-    if (this.head > 0) this.values[--this.head] = value;
-    else this.values.unshift(value);
+    if (this.head > 0) {
+      this.values[--this.head] = value;
+    } else {
+      this.values.unshift(value);
+      this.tail++;
+    }
   }
 
   /** `channel`: what listGreenlets() shows the greenlet waiting on. */
@@ -184,7 +198,7 @@ export class Channel<T = unknown> implements Iterable<T> {
   send(value: T): void {
     const core = coreOf(this, 'Channel#send()');
     if (core.closed) throw new ChannelClosed('send() on a closed channel');
-    core.values.push(value);
+    core.push(value);
     if (core.receivers.length > 0) core.queuePump();
   }
 

@@ -10,7 +10,11 @@
 // A fiber is a greenlet whose parent is set to the caller of every run(): yield() is a
 // switch to that parent. A fiber whose Fiber object is collected while it yields is
 // unwound like reset(), as node-fibers does.
-import { configure, currentOptions, getCurrent, Greenlet } from './greenlet';
+import { configure, currentOptions, getCurrent, Greenlet, quietFreezeReportsByDefault } from './greenlet';
+
+// node-fibers never reported a fiber that kept the event loop waiting, and code written
+// for it prints nothing of the kind: freeze reports stay off unless the app asks.
+quietFreezeReportsByDefault();
 
 type FiberFunction = (value?: any) => unknown;
 

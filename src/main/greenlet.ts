@@ -2,7 +2,7 @@
 // handoff. Everything here runs on whichever thread holds the V8 lock, one at a time,
 // so the module state below needs no locking.
 import path from 'node:path';
-import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
+import { binding, MAIN_CARRIER, switchCarrier, Wake, WaitKind } from './native';
 import { GreenletError, GreenletExit } from './errors';
 import { inScopeHooks, leaveScopes, prepareAsyncScopes, reenterScopes, scopeBase } from './async-scopes';
 
@@ -19,8 +19,18 @@ const enum State {
   Dead,
 }
 
-/** What a switch delivers: arguments for the target, or an error to raise in it. */
-type Message = { readonly failed: false; readonly args: unknown[] } | { readonly failed: true; readonly error: unknown };
+/** An error a switch raises in its target. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
+/** What a switch delivers: the arguments for the target, or an error to raise in it.
+ *  (An array or a Failure rather than a wrapper object: one allocation less per switch.) */
+type Message = unknown[] | Failure;
+
+/** The message of a switch that delivers nothing (to a greenlet that has started: only
+ *  a start spreads a message into run's arguments). Never handed out, never changed. */
+const NOTHING: unknown[] = [];
 
 /**
  * The state of one greenlet. It never holds its own Greenlet object strongly, so that
@@ -35,8 +45,8 @@ class Record {
   /** What it waits for meanwhile (a promise, a channel, ...), for listGreenlets(). */
   waitingOn: unknown = undefined;
   /** The suspension resume() may end, while the greenlet waits in suspend(). */
-  waiter: Waiter | null = null;
-  /** The function and `this` a started greenlet calls; dropped when it ends. */
+  waiter: Suspension | null = null;
+  /** The function and `this` a greenlet about to start calls; boot() takes them. */
   entry: { fn: AnyRun; self: unknown } | null = null;
   ref: WeakRef<Greenlet> | null = null;
   /** Where its own async scopes begin on Node's async-hooks stack (see async-scopes.ts). */
@@ -59,7 +69,8 @@ let current: Record;
 let mainRecord: Record;
 let tracer: Tracer | null = null;
 /** The message and origin of the switch in flight, read by the target after it wakes. */
-let incoming: { message: Message; origin: Record } | null = null;
+let incomingMessage: Message | null = null;
+let incomingOrigin: Record | null = null;
 /** An onMain() call waiting to be served by the main thread. */
 let pendingCall: MainCall | null = null;
 /** True while the main thread runs an onMain() function on behalf of a greenlet. */
@@ -175,29 +186,39 @@ function prepareSwitch(target: Record, message: Message, origin: Record, force =
       live.add(to);
     }
     if (to !== origin) {
-      incoming = { message, origin };
+      incomingMessage = message;
+      incomingOrigin = origin;
       current = to;
     }
     return to;
   }
 }
 
-/**
- * Hands the V8 lock to `carrier` and parks `self` until it is resumed. `forCall`: the
- * main greenlet is woken to serve the onMain() call in pendingCall.
- */
-function handOff(self: Record, carrier: number, forCall = false): void {
+/** Hands the V8 lock to `carrier` and parks `self`, waiting for `kind`, until it is resumed. */
+function handOff(self: Record, carrier: number, kind: WaitKind): void {
   let next = carrier;
-  let serve = forCall;
+  let waitingFor = kind;
   for (;;) {
-    const wake = switchCarrier(next, serve);
-    serve = false;
+    let wake: Wake;
+    try {
+      wake = switchCarrier(next, waitingFor);
+    } catch (error) {
+      // Nothing was switched: the core refused, or there was no stack left for the
+      // call (a RangeError at the very edge of the stack; a retry a frame up can
+      // succeed). Undo what was published for the target so this greenlet stays the
+      // current one.
+      current = self;
+      incomingMessage = null;
+      incomingOrigin = null;
+      throw error;
+    }
     // Environment cleanup or worker termination: the native side has terminated
     // execution on this thread; the throw only starts the unwinding V8 takes over.
     if (wake === Wake.Unwind || wake === Wake.Terminate) {
       tearingDown ||= wake === Wake.Unwind;
       current = self;
-      incoming = null;
+      incomingMessage = null;
+      incomingOrigin = null;
       throw new GreenletExit('execution terminated: the environment is shutting down');
     }
     const call = pendingCall;
@@ -218,6 +239,7 @@ function handOff(self: Record, carrier: number, forCall = false): void {
     }
     current = call.caller;
     next = call.caller.carrier;
+    waitingFor = WaitKind.Serve;
   }
 }
 
@@ -225,7 +247,7 @@ function callTracer(message: Message, origin: Record, target: Record): void {
   const trace = tracer;
   if (trace === null) return;
   try {
-    trace(message.failed ? 'throw' : 'switch', objectOf(origin), objectOf(target));
+    trace(message instanceof Failure ? 'throw' : 'switch', objectOf(origin), objectOf(target));
   } catch (error) {
     tracer = null;
     throw error;
@@ -235,11 +257,11 @@ function callTracer(message: Message, origin: Record, target: Record): void {
 /** What a resumed switch() returns or raises, after the tracer has seen it. */
 function receive(message: Message, origin: Record): unknown {
   callTracer(message, origin, current);
-  if (message.failed) throw message.error;
-  return unpack(message.args);
+  if (message instanceof Failure) throw message.error;
+  return unpack(message);
 }
 
-function switchTo(target: Record, message: Message, force = false): unknown {
+function switchTo(target: Record, message: Message, force = false, kind = WaitKind.Switch): unknown {
   ensureCanSwitch();
   const origin = current;
   // The main greenlet's scopes are the base every other greenlet runs on: they stay.
@@ -256,19 +278,22 @@ function switchTo(target: Record, message: Message, force = false): unknown {
     return receive(message, origin);
   }
   try {
-    handOff(origin, to.carrier);
+    handOff(origin, to.carrier, kind);
   } catch (error) {
-    // Refused (shutting down): this greenlet goes on here, inside its scopes. Terminated
-    // execution runs no more JavaScript and needs nothing back.
-    if (error instanceof GreenletError) reenterScopes(scopes);
+    // Refused (shutting down, or no stack left for the call): this greenlet goes on
+    // here, inside its scopes. Terminated execution runs no more JavaScript and needs
+    // nothing back.
+    if (!(error instanceof GreenletExit)) reenterScopes(scopes);
     throw error;
   }
   // Its own scopes go back on top of the stack of whoever resumed it.
   origin.scopeBase = scopeBase();
   reenterScopes(scopes);
-  const arrived = incoming!;
-  incoming = null;
-  return receive(arrived.message, arrived.origin);
+  const arrived = incomingMessage!;
+  const from = incomingOrigin!;
+  incomingMessage = null;
+  incomingOrigin = null;
+  return receive(arrived, from);
 }
 
 /**
@@ -277,32 +302,36 @@ function switchTo(target: Record, message: Message, force = false): unknown {
  */
 function boot(): number {
   const self = current;
-  const { message, origin } = incoming!;
-  incoming = null;
+  const message = incomingMessage!;
+  const origin = incomingOrigin!;
+  incomingMessage = null;
+  incomingOrigin = null;
   self.scopeBase = scopeBase();
-  const entry = self.entry!;
+  // Read, then dropped: a parked greenlet keeps no more objects than it must.
+  const fn = self.entry!.fn;
+  const thisArg = self.entry!.self;
+  self.entry = null;
   let result: Message;
   try {
     callTracer(message, origin, self);
-    result = message.failed ? message : { failed: false, args: [Reflect.apply(entry.fn, entry.self, message.args)] };
+    result = message instanceof Failure ? message : [Reflect.apply(fn, thisArg, message)];
   } catch (error) {
-    result = { failed: true, error };
+    result = new Failure(error);
   }
-  self.entry = null;
   self.state = State.Dead;
   live.delete(self);
   // Nothing to kill any more: free the registry cell now rather than after a GC.
   orphans.unregister(self);
   if (tearingDown) return MAIN_CARRIER;
   // A GreenletExit that escapes run ends the greenlet quietly: it is its return value.
-  if (result.failed && result.error instanceof GreenletExit) result = { failed: false, args: [result.error] };
+  if (result instanceof Failure && result.error instanceof GreenletExit) result = [result.error];
   // The result goes to the parent at the time of death; if that switch fails, its
   // error goes on up the chain (python-greenlet's g_initialstub/inner_bootstrap).
   for (let parent = self.parent; parent !== null; parent = records.get(parent)!.parent) {
     try {
       return prepareSwitch(records.get(parent)!, result, self).carrier;
     } catch (error) {
-      result = { failed: true, error };
+      result = new Failure(error);
     }
   }
   return MAIN_CARRIER; // unreachable: the main greenlet never dies
@@ -314,7 +343,7 @@ function kill(record: Record): void {
   const saved = record.parent;
   record.parent = objectOf(current);
   try {
-    switchTo(record, { failed: true, error: new GreenletExit() }, true);
+    switchTo(record, new Failure(new GreenletExit()), true);
   } catch (error) {
     process.emitWarning(
       `a greenlet raised while it was being killed: ${error instanceof Error ? error.stack : String(error)}`,
@@ -403,7 +432,7 @@ export class Greenlet<A extends unknown[] = unknown[], R = unknown> {
    * Returns what is next switched back to the caller.
    */
   switch(...args: A): unknown {
-    return switchTo(recordOf(this, 'this'), { failed: false, args });
+    return switchTo(recordOf(this, 'this'), args);
   }
 
   /**
@@ -414,9 +443,9 @@ export class Greenlet<A extends unknown[] = unknown[], R = unknown> {
     const record = recordOf(this, 'this');
     const error = args.length === 0 ? new GreenletExit() : args[0];
     if (record.state === State.Dead && error instanceof GreenletExit) {
-      return switchTo(record, { failed: false, args: [error] });
+      return switchTo(record, [error]);
     }
-    return switchTo(record, { failed: true, error }, record.waiter !== null);
+    return switchTo(record, new Failure(error), record.waiter !== null);
   }
 
   get parent(): Greenlet | null {
@@ -481,6 +510,11 @@ export function getCurrent(): Greenlet {
   return objectOf(current);
 }
 
+/** True in the main greenlet (the event-loop thread), also inside an onMain() call. */
+export function inMainGreenlet(): boolean {
+  return current === mainRecord;
+}
+
 /** Sets the tracer called after every switch (null clears it); returns the previous one. */
 export function settrace(next: Tracer | null | undefined): Tracer | null {
   if (next !== null && next !== undefined && typeof next !== 'function') {
@@ -511,7 +545,10 @@ export function onMain<T>(fn: () => T): T {
   self.waitingOn = fn;
   current = mainRecord;
   try {
-    handOff(self, MAIN_CARRIER, true);
+    handOff(self, MAIN_CARRIER, WaitKind.Call);
+  } catch (error) {
+    if (pendingCall === call) pendingCall = null; // never handed over
+    throw error;
   } finally {
     self.waitingIn = null;
     self.waitingOn = undefined;
@@ -564,24 +601,20 @@ export function raiseWhenCallReturns(target: Greenlet, error: unknown): boolean 
 }
 
 /** One suspension of a greenlet in suspend(); resume() ends it at most once. */
-export class Waiter {
-  /** A TypeScript private, not an ES one: `#private` in the published declarations is
-   *  an error for TypeScript targets below ES2015 (TS18028). */
-  private ended = false;
-  constructor(
-    /** The waiting greenlet. */
-    readonly greenlet: Greenlet,
-  ) {}
+export interface Waiter {
+  /** The waiting greenlet. */
+  readonly greenlet: Greenlet;
   /** True until the wait ends (resumed, interrupted by throw(), or killed). */
-  get pending(): boolean {
-    return !this.ended;
-  }
-  /** Ends the wait; returns whether it was pending. */
-  end(): boolean {
-    const was = !this.ended;
-    this.ended = true;
-    return was;
-  }
+  readonly pending: boolean;
+}
+
+class Suspension implements Waiter {
+  pending = true;
+  constructor(
+    /** Held strongly: a greenlet waiting for the event loop is not collected (and killed). */
+    readonly greenlet: Greenlet,
+    readonly record: Record,
+  ) {}
 }
 
 /**
@@ -609,15 +642,15 @@ export function suspend(what: string, arm: (waiter: Waiter) => void, on?: unknow
   assertCanWait(what);
   ensureCanSwitch();
   const self = current;
-  const waiter = new Waiter(objectOf(self));
+  const waiter = new Suspension(objectOf(self), self);
   arm(waiter);
   self.waitingIn = what;
   self.waitingOn = on;
   self.waiter = waiter;
   try {
-    return switchTo(mainRecord, { failed: false, args: [] }, true);
+    return switchTo(mainRecord, NOTHING, true, WaitKind.EventLoop);
   } finally {
-    waiter.end();
+    waiter.pending = false;
     self.waitingIn = null;
     self.waitingOn = undefined;
     self.waiter = null;
@@ -630,10 +663,12 @@ export function suspend(what: string, arm: (waiter: Waiter) => void, on?: unknow
  * wait already ended. Otherwise returns true once control comes back here.
  */
 export function resume(waiter: Waiter, failed: boolean, value: unknown): boolean {
-  const record = recordOf(waiter.greenlet, 'waiter.greenlet');
+  if (!(waiter instanceof Suspension)) throw new TypeError('resume() takes a Waiter that suspend() made');
+  const record = waiter.record;
   if (!waiter.pending || record.waiter !== waiter) return false;
-  waiter.end();
-  switchTo(record, failed ? { failed: true, error: value } : { failed: false, args: [value] }, true);
+  waiter.pending = false;
+  // (A started greenlet's switch() returns undefined for no value and for [undefined].)
+  switchTo(record, failed ? new Failure(value) : value === undefined ? NOTHING : [value], true, WaitKind.Resume);
   return true;
 }
 
@@ -645,7 +680,8 @@ export interface Options {
   /**
    * Report, on stderr with its stack, a greenlet that keeps the event loop waiting longer
    * than this many milliseconds; 0 never does. Default 500, and 0 in production:
-   * NODE_ENV=production, a packaged Electron app, or warnings off (--no-warnings).
+   * NODE_ENV=production, a packaged Electron app, or warnings off (--no-warnings); also 0
+   * once tendril/fibers is loaded (node-fibers code expects no such reports).
    */
   maxBlockingTime?: number;
   /**
@@ -662,6 +698,8 @@ const settings = {
   maxBlockingTime: inProduction() ? 0 : 500,
   profileGreenlets: true,
 };
+/** Whether configure() was given maxBlockingTime: then no default replaces it. */
+let maxBlockingTimeChosen = false;
 const MIN_STACK = 512 * 1024;
 const MAX_BLOCKING_TIME = 2 ** 31 - 1;
 
@@ -728,8 +766,17 @@ export function configure(options: Options): void {
   settings.idleCarriers = idleCarriers;
   settings.maxBlockingTime = Math.ceil(maxBlockingTime);
   settings.profileGreenlets = profileGreenlets;
+  maxBlockingTimeChosen ||= options.maxBlockingTime !== undefined;
   binding.configure(boot, GreenletError, stackSize, idleCarriers);
   configureMonitor();
+}
+
+/** Turns freeze reports off unless the app chose a maxBlockingTime (tendril/fibers). */
+export function quietFreezeReportsByDefault(): void {
+  if (!maxBlockingTimeChosen && settings.maxBlockingTime !== 0) {
+    configure({ maxBlockingTime: 0 });
+    maxBlockingTimeChosen = false;
+  }
 }
 
 /** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */

@@ -68,20 +68,21 @@ function isObject(value: unknown): value is object {
 /** Inside → caller: what the caller gets for a value coming out of the membrane. */
 function wrap(value: unknown): unknown {
   if (!isObject(value)) return value;
+  // Most values that come out are objects seen before. (One that has a proxy is an
+  // inside object, never a proxy, a handed-out Promise or a wrapper: those never get
+  // one, so checking this first changes nothing.)
+  const seen = proxies.get(value);
+  if (seen !== undefined) return seen;
   if (targets.has(value) || originals.has(value)) return value;
   const caller = callers.get(value as AnyFunction);
   if (caller !== undefined) return caller;
   if (types.isPromise(value)) return promiseFor(value);
   if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) return value;
-  let proxy = proxies.get(value);
-  if (proxy === undefined) {
-    const shadow = shadowFor(value);
-    const made: object = new Proxy(shadow, handler);
-    reals.set(shadow, value);
-    proxies.set(value, made);
-    targets.set(made, value);
-    proxy = made;
-  }
+  const shadow = shadowFor(value);
+  const proxy: object = new Proxy(shadow, handler);
+  reals.set(shadow, value);
+  proxies.set(value, proxy);
+  targets.set(proxy, value);
   return proxy;
 }
 

@@ -8,9 +8,10 @@ export interface Binding {
   configure(boot: () => number, errorClass: new (message: string) => Error, stackSize: number, maxIdle: number): void;
   /** Binds a carrier thread to a greenlet about to start; returns its id. */
   acquire(): number;
-  /** Hands the V8 lock to carrier mailbox[0]; why this thread was woken lands in mailbox[1]. */
+  /** Hands the V8 lock to carrier mailbox[0] and waits (a WaitKind in mailbox[2]); why this
+   *  thread was woken lands in mailbox[1]. */
   switchTo(): void;
-  /** [target carrier, outcome, for an onMain() call]: the switch's arguments and result (see native/core.h). */
+  /** [target carrier, outcome, kind of wait]: the switch's arguments and result (see native/core.h). */
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
   /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */
@@ -33,6 +34,24 @@ export const enum Wake {
   Exit = 3,
   Terminate = 4,
   // 5 (Inspect) never reaches JavaScript: native/core_debug.cc
+}
+
+/**
+ * What the switching thread waits for, from the switch until it runs again. Mirrors
+ * tendril::WaitKind in native/spin_policy.h: the native side learns per kind how long
+ * such waits last, and spins only where the answer tends to come within microseconds.
+ */
+export const enum WaitKind {
+  /** A plain switch: until someone switches back. */
+  Switch = 0,
+  /** An onMain() call: until the main thread has run it. */
+  Call = 1,
+  /** The main thread after running an onMain() call: until the caller's next step. */
+  Serve = 2,
+  /** waitFor(), receive(), sleep(), join(): until the event loop wakes it. */
+  EventLoop = 3,
+  /** The main thread after waking a waiting greenlet: until it waits again. */
+  Resume = 4,
 }
 
 export const MAIN_CARRIER = 0;
@@ -84,13 +103,13 @@ if (!binding.asyncContextPerGreenlet && Number(process.versions.v8.split('.')[0]
 const mailbox = binding.mailbox;
 
 /**
- * Hands the V8 lock to `carrier`, parks this thread, and returns why it was woken.
- * `forCall`: the main greenlet is woken only to serve an onMain() call (the event loop
- * does not get the turn; see native/turn.h).
+ * Hands the V8 lock to `carrier`, parks this thread waiting for `kind`, and returns why
+ * it was woken. A greenlet that waits for WaitKind.Call wakes the main greenlet only to
+ * serve its onMain() call (the event loop does not get the turn; see native/turn.h).
  */
-export function switchCarrier(carrier: number, forCall = false): Wake {
+export function switchCarrier(carrier: number, kind: WaitKind): Wake {
   mailbox[0] = carrier;
-  mailbox[2] = forCall ? 1 : 0;
+  mailbox[2] = kind;
   binding.switchTo();
   const outcome = mailbox[1]!;
   if (outcome >= 0) return outcome as Wake;

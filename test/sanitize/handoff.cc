@@ -47,7 +47,8 @@ void Post(Baton& b) {
   b.Post();
 }
 void Wait(Baton& b, std::chrono::nanoseconds spin) {
-  b.Wait(spin);
+  Baton::Clock::time_point end;
+  b.Wait(spin, Baton::Clock::now(), &end);
   ANNOTATE_HAPPENS_AFTER(&b);
 }
 void Declare(Baton& b) {
