@@ -28,11 +28,11 @@ function theHost() {
 /**
  * Starts `main` in the host. Returns { child, done, link }: `done` resolves with
  * { code, signal, stdout, stderr, reports } when the process has ended; `link` is the
- * renderer link socket (with `renderer: true`).
+ * renderer link socket (with `renderer: true`). `env` adds environment variables.
  */
-export function launch(main, { args = [], cwd, renderer = false } = {}) {
+export function launch(main, { args = [], cwd, renderer = false, env = {} } = {}) {
   const { node, library } = theHost();
-  const childEnv = { ...process.env, LD_PRELOAD: library };
+  const childEnv = { ...process.env, ...env, LD_PRELOAD: library };
   // node --test marks its children as test files; the host is an app, not one.
   delete childEnv.NODE_TEST_CONTEXT;
   delete childEnv.NODE_OPTIONS;
