@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/core.cc",
+        "native/gc_guard.cc",
         "native/v8_api.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

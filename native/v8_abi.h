@@ -22,6 +22,13 @@ enum Symbol {
   kFunctionNew,
   kGetContinuationData,
   kSetContinuationData,
+  kIsolateAddGCPrologueCallback,
+  kIsolateRemoveGCPrologueCallback,
+  kIsolateAddGCEpilogueCallback,
+  kIsolateRemoveGCEpilogueCallback,
+  kIsolateGetCppHeap,
+  kCppHeapGetHeapHandle,
+  kHeapStateIsSweeping,
   kSymbolCount
 };
 
@@ -34,7 +41,8 @@ struct Entry {
 };
 
 // The first symbol that may be missing: V8 11 (Node 20) has no isolate-wide
-// continuation data, and its AsyncLocalStorage does not need it.
+// continuation data, and its AsyncLocalStorage does not need it. Without the GC callbacks
+// and cppgc's heap state, tendril does not watch collections (gc_guard.h).
 constexpr int kFirstOptional = kGetContinuationData;
 
 extern const Entry kEntries[kSymbolCount];

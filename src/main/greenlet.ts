@@ -3,6 +3,7 @@
 // so the module state below needs no locking.
 import { executionAsyncId } from 'node:async_hooks';
 import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
+import type { GcWork } from './native';
 import { GreenletError, GreenletExit } from './errors';
 
 export type RunFunction = (...args: any[]) => unknown;
@@ -597,9 +598,15 @@ export interface Options {
   stackSize?: number;
   /** How many finished carriers are kept for reuse (default 16). */
   idleCarriers?: number;
+  /**
+   * Whether a collection on a carrier also scans the parked main thread's stack for C++
+   * heap (cppgc) objects, from a copy (default: on in Electron, off elsewhere; README,
+   * "Garbage collection on greenlet threads").
+   */
+  mirrorMainStack?: boolean;
 }
 
-const settings = { stackSize: 1280 * 1024, idleCarriers: 16 };
+const settings = { stackSize: 1280 * 1024, idleCarriers: 16, mirrorMainStack: Boolean(process.versions.electron) };
 const MIN_STACK = 512 * 1024;
 
 /** Tunes the carrier threads of this thread's greenlets. */
@@ -607,22 +614,45 @@ export function configure(options: Options): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`configure() takes an options object, not ${describe(options)}`);
   }
-  const { stackSize = settings.stackSize, idleCarriers = settings.idleCarriers } = options;
+  const {
+    stackSize = settings.stackSize,
+    idleCarriers = settings.idleCarriers,
+    mirrorMainStack = settings.mirrorMainStack,
+  } = options;
   if (!Number.isSafeInteger(stackSize) || stackSize < MIN_STACK || stackSize > 2 ** 30) {
     throw new RangeError(`stackSize must be an integer from ${MIN_STACK} to ${2 ** 30} bytes, not ${String(stackSize)}`);
   }
   if (!Number.isSafeInteger(idleCarriers) || idleCarriers < 0 || idleCarriers > 100_000) {
     throw new RangeError(`idleCarriers must be an integer from 0 to 100000, not ${String(idleCarriers)}`);
   }
+  if (typeof mirrorMainStack !== 'boolean') {
+    throw new TypeError(`mirrorMainStack must be a boolean, not ${describe(mirrorMainStack)}`);
+  }
   settings.stackSize = stackSize;
   settings.idleCarriers = idleCarriers;
-  binding.configure(boot, GreenletError, stackSize, idleCarriers);
+  settings.mirrorMainStack = mirrorMainStack;
+  binding.configure(boot, GreenletError, stackSize, idleCarriers, mirrorMainStack);
 }
 
-/** Started greenlets that have not finished, and the carrier threads behind them. */
-export function stats(): { greenlets: number; carriers: number; idleCarriers: number } {
+export interface Stats {
+  /** Started greenlets that have not finished. */
+  greenlets: number;
+  /** The carrier threads behind them, and finished ones kept for reuse. */
+  carriers: number;
+  idleCarriers: number;
+  /** Garbage collections by the thread that ran them (README, "Garbage collection on greenlet threads"). */
+  gc: {
+    main: GcWork;
+    carriers: GcWork;
+    /** Copies of the main thread's stack made for collections on carriers. */
+    mirror: { on: boolean; copies: number; truncated: number; lastBytes: number };
+  };
+}
+
+/** Started greenlets, carrier threads, and where garbage collections ran. */
+export function stats(): Stats {
   const threads = binding.threads();
-  return { greenlets: live.size, carriers: threads.live, idleCarriers: threads.idle };
+  return { greenlets: live.size, carriers: threads.live, idleCarriers: threads.idle, gc: binding.gcStats() };
 }
 
 function init(): void {
@@ -632,7 +662,7 @@ function init(): void {
   mainRecord.carrier = MAIN_CARRIER;
   records.set(main, mainRecord);
   current = mainRecord;
-  binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers);
+  binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers, settings.mirrorMainStack);
   process.on('exit', killSuspended);
 }
 

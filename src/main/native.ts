@@ -3,9 +3,27 @@
 import path from 'node:path';
 import { GreenletError } from './errors';
 
+/** Work of collections done by one kind of thread (see native/gc_guard.h). */
+export interface GcWork {
+  /** Mark-compact atomic pauses: pre-finalizers and weak callbacks of what died ran there. */
+  full: number;
+  /** Scavenges (and minor mark-sweeps). */
+  minor: number;
+  /** C++ heap (cppgc) sweeps finished there: destructors of what died ran there. */
+  sweeps: number;
+  /** Time inside those collections. */
+  ms: number;
+}
+
 export interface Binding {
   /** Registers the boot function carriers call and the error class native code throws. */
-  configure(boot: () => number, errorClass: new (message: string) => Error, stackSize: number, maxIdle: number): void;
+  configure(
+    boot: () => number,
+    errorClass: new (message: string) => Error,
+    stackSize: number,
+    maxIdle: number,
+    mirrorMainStack: boolean,
+  ): void;
   /** Binds a carrier thread to a greenlet about to start; returns its id. */
   acquire(): number;
   /** Hands the V8 lock to carrier mailbox[0]; why this thread was woken lands in mailbox[1]. */
@@ -13,6 +31,14 @@ export interface Binding {
   /** [target carrier, outcome]: the switch's arguments and result (see native/addon.cc). */
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
+  /** Collections by the thread that ran them, and the main-stack mirror (native/gc_guard.h). */
+  gcStats(): {
+    main: GcWork;
+    carriers: GcWork;
+    mirror: { on: boolean; copies: number; truncated: number; lastBytes: number };
+  };
+  /** `fn()` runs once, from the event loop, after the first full collection or sweep on a carrier. */
+  onFirstCarrierCollection(fn: () => void): void;
   /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */
   asyncContextPerGreenlet: boolean;
 }
