@@ -43,6 +43,7 @@ struct GcStats {
   uint64_t mirror_copies = 0;    // main stacks copied into a carrier's mirror
   uint64_t mirror_truncated = 0; // copies that kept only the innermost kMirrorBytes
   uint64_t mirror_bytes = 0;     // size of the last copy
+  uint64_t mirror_micros = 0;    // time spent copying
 };
 
 class GcGuard {

@@ -24,7 +24,7 @@ test('stats().gc: collections by thread, and the mirror, off in plain Node', () 
     assert.deepEqual(Object.keys(side).sort(), Object.keys(work).sort());
     for (const value of Object.values(side)) assert.ok(Number.isFinite(value) && value >= 0);
   }
-  assert.deepEqual(Object.keys(gc.mirror).sort(), ['copies', 'lastBytes', 'on', 'truncated']);
+  assert.deepEqual(Object.keys(gc.mirror).sort(), ['copies', 'lastBytes', 'ms', 'on', 'truncated']);
   assert.equal(gc.mirror.on, false);
 });
 

@@ -3,7 +3,7 @@
 // so the module state below needs no locking.
 import { executionAsyncId } from 'node:async_hooks';
 import { binding, MAIN_CARRIER, switchCarrier, Wake } from './native';
-import type { GcWork } from './native';
+import type { GcStats } from './native';
 import { GreenletError, GreenletExit } from './errors';
 
 export type RunFunction = (...args: any[]) => unknown;
@@ -641,12 +641,7 @@ export interface Stats {
   carriers: number;
   idleCarriers: number;
   /** Garbage collections by the thread that ran them (README, "Garbage collection on greenlet threads"). */
-  gc: {
-    main: GcWork;
-    carriers: GcWork;
-    /** Copies of the main thread's stack made for collections on carriers. */
-    mirror: { on: boolean; copies: number; truncated: number; lastBytes: number };
-  };
+  gc: GcStats;
 }
 
 /** Started greenlets, carrier threads, and where garbage collections ran. */

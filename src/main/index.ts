@@ -3,7 +3,7 @@ import './process-exit';
 import './gc-watch';
 export { Greenlet, getCurrent, settrace, gettrace, onMain, configure, stats } from './greenlet';
 export type { RunFunction, Tracer, TraceEvent, Options, Stats } from './greenlet';
-export type { GcWork } from './native';
+export type { GcStats, GcWork } from './native';
 export { GreenletExit, GreenletError } from './errors';
 // Event-loop integration: greenlets that wait without blocking the event loop.
 export { waitFor, sleep, blocking } from './wait';

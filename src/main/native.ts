@@ -15,6 +15,22 @@ export interface GcWork {
   ms: number;
 }
 
+/** Garbage collections by the thread that ran them, and the main-stack mirror. */
+export interface GcStats {
+  main: GcWork;
+  carriers: GcWork;
+  /** Copies of the parked main thread's stack made for collections on carriers. */
+  mirror: {
+    on: boolean;
+    copies: number;
+    /** Copies that kept only the innermost 128 KiB of a deeper stack. */
+    truncated: number;
+    lastBytes: number;
+    /** Time spent copying. */
+    ms: number;
+  };
+}
+
 export interface Binding {
   /** Registers the boot function carriers call and the error class native code throws. */
   configure(
@@ -32,11 +48,7 @@ export interface Binding {
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
   /** Collections by the thread that ran them, and the main-stack mirror (native/gc_guard.h). */
-  gcStats(): {
-    main: GcWork;
-    carriers: GcWork;
-    mirror: { on: boolean; copies: number; truncated: number; lastBytes: number };
-  };
+  gcStats(): GcStats;
   /** `fn()` runs once, from the event loop, after the first full collection or sweep on a carrier. */
   onFirstCarrierCollection(fn: () => void): void;
   /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */

@@ -23,8 +23,10 @@ const previous: Tracer | null = settrace((event: TraceEvent, origin: Greenlet, t
 });
 const tracer: Tracer | null = gettrace();
 const n: number = onMain(() => 42);
-configure({ stackSize: 2 * 1024 * 1024, idleCarriers: 4 });
+configure({ stackSize: 2 * 1024 * 1024, idleCarriers: 4, mirrorMainStack: true });
 const s: { greenlets: number; carriers: number; idleCarriers: number } = stats();
+const onCarriers: number = stats().gc.carriers.full + stats().gc.carriers.sweeps;
+const mirrored: boolean = stats().gc.mirror.on;
 const exitIsError: Error = new GreenletExit();
 const misuseIsError: Error = new GreenletError('m');
 
@@ -56,10 +58,12 @@ new Greenlet(() => 1, {});
 const badTrace: TraceEvent = 'resume';
 // @ts-expect-error stackSize is a number
 configure({ stackSize: '1M' });
+// @ts-expect-error mirrorMainStack is a boolean
+configure({ mirrorMainStack: 1 });
 // @ts-expect-error a Channel<number> takes numbers
 channel.send('one');
 // @ts-expect-error onMain takes a function
 onMain(42);
 
-void [run, back, thrown, parent, flags, current, previous, tracer, n, s, exitIsError, misuseIsError, text, read,
+void [run, back, thrown, parent, flags, current, previous, tracer, n, s, onCarriers, mirrored, exitIsError, misuseIsError, text, read,
   taskPromise, asyncDouble, received, closed, events, badTrace];
