@@ -45,19 +45,30 @@ ByThread minor_gcs;  // scavenges
 ByThread gc_micros;  // time inside collections (prologue to epilogue)
 std::atomic<uint64_t> affine_live{0};
 
+#if V8_MAJOR_VERSION >= 14
+// V8 14 wraps only objects derived from v8::Object::Wrappable (itself garbage collected).
+using AffineBase = v8::Object::Wrappable;
+#else
+class AffineBase : public cppgc::GarbageCollected<AffineBase> {
+ public:
+  virtual ~AffineBase() = default;
+  virtual void Trace(cppgc::Visitor*) const {}
+};
+#endif
+
 // A gin::Wrappable: a cppgc object, optionally with a JavaScript wrapper
 // (v8::Object::Wrap, which V8 traces to it; it traces the wrapper back).
-class Affine final : public cppgc::GarbageCollected<Affine> {
+class Affine final : public AffineBase {
   CPPGC_USING_PRE_FINALIZER(Affine, PreFinalize);
 
  public:
   Affine() { affine_live++; }
-  ~Affine() {
+  ~Affine() override {
     destructors.Add();
     affine_live--;
   }
   void PreFinalize() { pre_finalizers.Add(); }
-  void Trace(cppgc::Visitor* visitor) const { visitor->Trace(wrapper_); }
+  void Trace(cppgc::Visitor* visitor) const override { visitor->Trace(wrapper_); }
   v8::TracedReference<Object> wrapper_;
 
  private:
@@ -228,8 +239,7 @@ void HoldAndCall(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(result);
 }
 
-void SetPair(Local<v8::Context> context, Local<Object> out, const char* name, const ByThread& count) {
-  Isolate* isolate = context->GetIsolate();
+void SetPair(Isolate* isolate, Local<v8::Context> context, Local<Object> out, const char* name, const ByThread& count) {
   Local<Object> pair = Object::New(isolate);
   pair->Set(context, v8::String::NewFromUtf8Literal(isolate, "ui"), v8::Number::New(isolate, static_cast<double>(count.ui.load())))
       .Check();
@@ -244,13 +254,13 @@ void GcCounts(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Object> out = Object::New(isolate);
-  SetPair(context, out, "preFinalizers", pre_finalizers);
-  SetPair(context, out, "destructors", destructors);
-  SetPair(context, out, "firstWeak", first_weak_callbacks);
-  SetPair(context, out, "secondWeak", second_weak_callbacks);
-  SetPair(context, out, "fullGcs", full_gcs);
-  SetPair(context, out, "minorGcs", minor_gcs);
-  SetPair(context, out, "gcMicros", gc_micros);
+  SetPair(isolate, context, out, "preFinalizers", pre_finalizers);
+  SetPair(isolate, context, out, "destructors", destructors);
+  SetPair(isolate, context, out, "firstWeak", first_weak_callbacks);
+  SetPair(isolate, context, out, "secondWeak", second_weak_callbacks);
+  SetPair(isolate, context, out, "fullGcs", full_gcs);
+  SetPair(isolate, context, out, "minorGcs", minor_gcs);
+  SetPair(isolate, context, out, "gcMicros", gc_micros);
   out->Set(context, v8::String::NewFromUtf8Literal(isolate, "affineLive"),
            v8::Number::New(isolate, static_cast<double>(affine_live.load())))
       .Check();
@@ -292,8 +302,8 @@ void CatchUp(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(v8::Number::New(isolate, did ? std::max<double>(1, static_cast<double>(spent.count())) : 0));
 }
 
-void Set(Local<v8::Context> context, Local<Object> exports, const char* name, v8::FunctionCallback callback) {
-  Isolate* isolate = context->GetIsolate();
+void Set(Isolate* isolate, Local<v8::Context> context, Local<Object> exports, const char* name,
+         v8::FunctionCallback callback) {
   exports->Set(context, v8::String::NewFromUtf8(isolate, name).ToLocalChecked(),
                v8::Function::New(context, callback).ToLocalChecked())
       .Check();
@@ -302,19 +312,19 @@ void Set(Local<v8::Context> context, Local<Object> exports, const char* name, v8
 }  // namespace
 
 void InitGcProbes(Local<v8::Context> context, Local<Object> exports) {
-  Isolate* isolate = context->GetIsolate();
+  Isolate* isolate = TheHost().isolate;
   static bool watching = false;
   if (!watching) {
     watching = true;
     isolate->AddGCPrologueCallback(GcPrologue, nullptr, kCollections);
     isolate->AddGCEpilogueCallback(GcEpilogue, nullptr, kCollections);
   }
-  Set(context, exports, "allocAffine", AllocAffine);
-  Set(context, exports, "wrapAffine", WrapAffine);
-  Set(context, exports, "weakNatives", WeakNatives);
-  Set(context, exports, "holdAndCall", HoldAndCall);
-  Set(context, exports, "gcCounts", GcCounts);
-  Set(context, exports, "catchUp", CatchUp);
+  Set(isolate, context, exports, "allocAffine", AllocAffine);
+  Set(isolate, context, exports, "wrapAffine", WrapAffine);
+  Set(isolate, context, exports, "weakNatives", WeakNatives);
+  Set(isolate, context, exports, "holdAndCall", HoldAndCall);
+  Set(isolate, context, exports, "gcCounts", GcCounts);
+  Set(isolate, context, exports, "catchUp", CatchUp);
 }
 
 }  // namespace host
