@@ -134,6 +134,20 @@ runScenario({
     });
   },
 
+  // Memory: `count` greenlets parked after their first switch (each on its own carrier,
+  // with the mirror's buffer on its stack when the mirror is on).
+  parked() {
+    const { count = 1000 } = options;
+    app.whenReady().then(() => {
+      const before = process.memoryUsage.rss();
+      const parked = Array.from({ length: count }, () => new Greenlet(() => Greenlet.main.switch()));
+      for (const greenlet of parked) greenlet.switch();
+      const perGreenlet = (process.memoryUsage.rss() - before) / count;
+      for (const greenlet of parked) greenlet.switch();
+      finish(() => ({ perGreenletKiB: perGreenlet / 1024 }));
+    });
+  },
+
   // UI-thread objects become garbage, then one greenlet runs without a break through two
   // full collections: the first finds them dead (their pre-finalizers run in its atomic
   // pause), the second finishes the sweep the first started (their destructors run).
