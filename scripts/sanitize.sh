@@ -34,9 +34,9 @@ note() {
 
 # The tests that exercise the core. Differential and torture runs are sized down in
 # quick mode (TENDRIL_DIFF_COUNT, TENDRIL_TORTURE=sanitize).
-asan_tests=(switching throw parents tracing generator teardown gc-kill recursion stress misuse-api misuse-contexts misuse-threads diff torture)
+asan_tests=(switching throw parents tracing generator teardown gc-kill gc-guard recursion stress misuse-api misuse-contexts misuse-threads diff torture)
 # (not torture: its 100,000-greenlet churn exhausts TSan's own shadow memory)
-tsan_tests=(switching throw parents tracing teardown stress misuse-contexts)
+tsan_tests=(switching throw parents tracing teardown gc-guard stress misuse-contexts)
 if [ "$mode" = full ]; then
   diff_count=2000
   torture=

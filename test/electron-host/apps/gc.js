@@ -148,14 +148,15 @@ runScenario({
     });
   },
 
-  // UI-thread objects become garbage, then one greenlet runs without a break through two
-  // full collections: the first finds them dead (their pre-finalizers run in its atomic
-  // pause), the second finishes the sweep the first started (their destructors run).
+  // UI-thread objects become garbage, then one greenlet runs without a break through
+  // `collections` full collections: the first finds them dead (their pre-finalizers run in
+  // its atomic pause), the next finishes the sweep the first started (their destructors
+  // run). A third covers a cycle already marking when they were made (they are live for it).
   'one-stretch'() {
-    const { objects = 100000 } = options;
+    const { objects = 100000, collections = 2 } = options;
     app.whenReady().then(() => {
       uiObjects(objects);
-      const worker = new Greenlet(() => allocateUntilCarrierCollections([], 2));
+      const worker = new Greenlet(() => allocateUntilCarrierCollections([], collections));
       const mib = worker.switch();
       finish(() => ({ mib }));
     });
