@@ -78,6 +78,9 @@ for (const { name, scenario, options } of cases) {
     const found = samples.flatMap((s) => s.results).filter((x) => x.finalized).length;
     notes.push(`found dead during the call: ${found}/${samples.flatMap((s) => s.results).length}`);
   }
+  if (scenario === 'gui') {
+    notes.push(`objects held by a raw pointer across an event found dead: ${c.reduce((n, x) => n + x.held.dead, 0)}/${c.reduce((n, x) => n + x.held.events, 0)}`);
+  }
   if (scenario === 'parked') notes.push(`RSS per parked greenlet: ${range(samples.map((s) => s.perGreenletKiB), 1)} KiB`);
   if (samples[0].catchUps !== undefined && options.catchUp) {
     const all = samples.map((s) => s.catchUps);

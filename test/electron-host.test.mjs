@@ -301,6 +301,15 @@ test("a UI-thread frame holding a cppgc object only by a raw pointer: collection
   assert.equal(r.code, 0);
 });
 
+test('a GUI-style loop whose events are emitted with their object held by a raw pointer: none of those objects is found dead, wherever collections ran', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('gc.js'), { args: ['gui', JSON.stringify({ events: 60, burstKiB: 4096 })] });
+  assertNoCrash(r);
+  const { counts, stats } = reportOf(r, 'done');
+  assert.deepEqual(counts.held, { events: 60, dead: 0 }, JSON.stringify(counts));
+  assert.ok(stats.gc.mirror.copies >= stats.gc.carriers.full, JSON.stringify(stats.gc));
+  assert.equal(r.code, 0);
+});
+
 test('the same with configure({ mirrorMainStack: false }): the object is found dead during every call (what the mirror prevents)', { skip, timeout: TIMEOUT }, async () => {
   const r = await run(app('gc.js'), { args: ['hold', JSON.stringify({ calls: 2, perCall: 2, mirror: false })] });
   assertNoCrash(r);

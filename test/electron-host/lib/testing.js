@@ -81,7 +81,12 @@ module.exports = {
     weakNatives: (n) => binding.weakNatives(n),
     /** Calls `fn` while a UI-thread C++ frame holds a cppgc object only by a raw pointer. */
     holdAndCall: (fn) => binding.holdAndCall(fn),
-    /** Where pre-finalizers, destructors, weak callbacks and collections ran: { ui, off } each. */
+    /**
+     * A task posted from another thread after `ms` calls `fn` the way Electron emits an
+     * event on one of its objects: held by a raw pointer while fn and its microtasks run.
+     */
+    emitHeld: (fn, ms = 0) => binding.emitHeld(fn, ms),
+    /** Where pre-finalizers, destructors, weak callbacks and collections ran ({ ui, off } each), and emitHeld's { events, dead }. */
     counts: () => binding.gcCounts(),
     /** The UI thread finishes collection work under way: 'sweep', 'pressure' or 'low-memory' (µs spent, 0 for none). */
     catchUp: (what) => binding.catchUp(what),

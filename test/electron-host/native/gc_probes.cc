@@ -123,6 +123,21 @@ void Held::PreFinalize() {
 
 Held::~Held() { magic_ = 0; }
 
+// A fresh Held object, and whether a collection has found it dead since.
+uint64_t NewHeldId() {
+  std::lock_guard<std::mutex> lock(held_mutex);
+  return next_held_id++;
+}
+
+bool FoundDead(uint64_t id) {
+  std::lock_guard<std::mutex> lock(held_mutex);
+  return held_dead.count(id) != 0;
+}
+
+// Events delivered by emitHeld, and those whose held object was found dead meanwhile.
+std::atomic<uint64_t> held_events{0};
+std::atomic<uint64_t> held_events_dead{0};
+
 thread_local std::chrono::steady_clock::time_point t_gc_started;
 
 void GcPrologue(Isolate*, v8::GCType type, v8::GCCallbackFlags, void*) {
@@ -205,7 +220,7 @@ void WeakNatives(const FunctionCallbackInfo<Value>& info) {
 }
 
 // holdAndCall(fn): calls fn while this UI-thread frame holds a fresh cppgc object only by
-// a raw pointer. Returns whether the object was finalized during the call (Electron
+// a raw pointer. Returns whether the object was found dead during the call (Electron
 // would then use freed memory) and, when it was not, whether it is intact.
 void HoldAndCall(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
@@ -214,29 +229,52 @@ void HoldAndCall(const FunctionCallbackInfo<Value>& info) {
         v8::String::NewFromUtf8Literal(isolate, "holdAndCall(fn)")));
     return;
   }
-  uint64_t id;
-  {
-    std::lock_guard<std::mutex> lock(held_mutex);
-    id = next_held_id++;
-  }
+  uint64_t id = NewHeldId();
   // volatile: the pointer lives in this frame's stack slot, as a C++ caller's `this` does.
   Held* volatile held = cppgc::MakeGarbageCollected<Held>(Allocation(isolate), id);
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Value> returned;
   bool ok = info[0].As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&returned);
-  bool finalized;
-  {
-    std::lock_guard<std::mutex> lock(held_mutex);
-    finalized = held_dead.count(id) != 0;
-  }
+  bool dead = FoundDead(id);
   if (!ok) return;  // the exception propagates
   Local<Object> result = Object::New(isolate);
-  result->Set(context, v8::String::NewFromUtf8Literal(isolate, "finalizedDuringCall"), v8::Boolean::New(isolate, finalized)).Check();
+  result->Set(context, v8::String::NewFromUtf8Literal(isolate, "finalizedDuringCall"), v8::Boolean::New(isolate, dead)).Check();
   result->Set(context, v8::String::NewFromUtf8Literal(isolate, "intact"),
-              v8::Boolean::New(isolate, !finalized && held->magic() == Held::kMagic && held->id() == id))
+              v8::Boolean::New(isolate, !dead && held->magic() == Held::kMagic && held->id() == id))
       .Check();
   result->Set(context, v8::String::NewFromUtf8Literal(isolate, "returned"), returned).Check();
   info.GetReturnValue().Set(result);
+}
+
+// emitHeld(fn, delayMs): fn runs as a UI task posted from another thread, called the way
+// Electron emits an event on one of its objects (gin_helper::EmitEvent): the C++ frame
+// holds the object only by a raw pointer (`this`) while fn runs in a node::CallbackScope,
+// whose close runs the microtasks, so a greenlet they wake runs while the frame holds it.
+// Counted in gcCounts().held.
+void EmitHeld(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  if (!info[0]->IsFunction()) {
+    isolate->ThrowException(v8::Exception::TypeError(
+        v8::String::NewFromUtf8Literal(isolate, "emitHeld(fn, delayMs)")));
+    return;
+  }
+  int delay = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(0);
+  auto* fn = new v8::Global<v8::Function>(isolate, info[0].As<v8::Function>());
+  PostDelayedTask(
+      [fn] {
+        Host& host = TheHost();
+        if (host.isolate == nullptr) return;  // shutting down: leaked, never reset late
+        v8::HandleScope scope(host.isolate);
+        uint64_t id = NewHeldId();
+        Held* volatile held = cppgc::MakeGarbageCollected<Held>(Allocation(host.isolate), id);
+        Local<v8::Function> callee = fn->Get(host.isolate);
+        fn->Reset();
+        delete fn;
+        CallIntoJs(host.context.Get(host.isolate)->Global(), callee, 0, nullptr);
+        held_events++;
+        if (FoundDead(id) || held->magic() != Held::kMagic) held_events_dead++;
+      },
+      delay);
 }
 
 void SetPair(Isolate* isolate, Local<v8::Context> context, Local<Object> out, const char* name, const ByThread& count) {
@@ -249,7 +287,7 @@ void SetPair(Isolate* isolate, Local<v8::Context> context, Local<Object> out, co
 }
 
 // gcCounts(): { preFinalizers, destructors, firstWeak, secondWeak, fullGcs, minorGcs,
-// gcMicros: { ui, off }, affineLive, marking, sweeping }.
+// gcMicros: { ui, off }, held: { events, dead }, affineLive, marking, sweeping }.
 void GcCounts(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   Local<v8::Context> context = isolate->GetCurrentContext();
@@ -261,6 +299,12 @@ void GcCounts(const FunctionCallbackInfo<Value>& info) {
   SetPair(isolate, context, out, "fullGcs", full_gcs);
   SetPair(isolate, context, out, "minorGcs", minor_gcs);
   SetPair(isolate, context, out, "gcMicros", gc_micros);
+  Local<Object> held = Object::New(isolate);
+  held->Set(context, v8::String::NewFromUtf8Literal(isolate, "events"), v8::Number::New(isolate, static_cast<double>(held_events.load())))
+      .Check();
+  held->Set(context, v8::String::NewFromUtf8Literal(isolate, "dead"), v8::Number::New(isolate, static_cast<double>(held_events_dead.load())))
+      .Check();
+  out->Set(context, v8::String::NewFromUtf8Literal(isolate, "held"), held).Check();
   out->Set(context, v8::String::NewFromUtf8Literal(isolate, "affineLive"),
            v8::Number::New(isolate, static_cast<double>(affine_live.load())))
       .Check();
@@ -323,6 +367,7 @@ void InitGcProbes(Local<v8::Context> context, Local<Object> exports) {
   Set(isolate, context, exports, "wrapAffine", WrapAffine);
   Set(isolate, context, exports, "weakNatives", WeakNatives);
   Set(isolate, context, exports, "holdAndCall", HoldAndCall);
+  Set(isolate, context, exports, "emitHeld", EmitHeld);
   Set(isolate, context, exports, "gcCounts", GcCounts);
   Set(isolate, context, exports, "catchUp", CatchUp);
 }
