@@ -23,6 +23,7 @@ const cases = [
   { name: 'GUI loop, 1 MiB bursts', scenario: 'gui', options: { events, burstKiB: 1024 } },
   { name: 'GUI loop, 1 MiB bursts, mirror off', scenario: 'gui', options: { events, burstKiB: 1024, mirror: false } },
   { name: 'GUI loop, 4 MiB bursts', scenario: 'gui', options: { events, burstKiB: 4096 } },
+  { name: 'GUI loop, 4 MiB bursts, mirror off', scenario: 'gui', options: { events, burstKiB: 4096, mirror: false } },
   { name: 'compute, yields every 8 MiB', scenario: 'compute', options: { rounds: QUICK ? 4 : 20, yieldEveryMiB: 8 } },
   { name: 'compute, yields every 32 MiB', scenario: 'compute', options: { rounds: QUICK ? 4 : 20, yieldEveryMiB: 32 } },
   { name: 'one stretch through 2 full GCs', scenario: 'one-stretch', options: {} },

@@ -103,7 +103,7 @@ Napi::Value GcStatsJs(const Napi::CallbackInfo& info) {
   mirror.Set("copies", Napi::Number::New(env, static_cast<double>(stats.mirror_copies)));
   mirror.Set("truncated", Napi::Number::New(env, static_cast<double>(stats.mirror_truncated)));
   mirror.Set("lastBytes", Napi::Number::New(env, static_cast<double>(stats.mirror_bytes)));
-  mirror.Set("ms", Napi::Number::New(env, static_cast<double>(stats.mirror_micros) / 1000));
+  mirror.Set("ms", Napi::Number::New(env, static_cast<double>(stats.mirror_nanos) / 1e6));
   out.Set("mirror", mirror);
   return out;
 }

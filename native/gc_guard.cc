@@ -148,7 +148,7 @@ void GcGuard::MirrorMainStack() {
     auto started = std::chrono::steady_clock::now();
     os::CopyStackRegion(mirror.base, reinterpret_cast<const void*>(from), bytes);
     auto spent = std::chrono::steady_clock::now() - started;
-    stats_.mirror_micros += std::chrono::duration_cast<std::chrono::microseconds>(spent).count();
+    stats_.mirror_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(spent).count();
     stats_.mirror_copies++;
     stats_.mirror_bytes = bytes;
   }

@@ -43,7 +43,7 @@ struct GcStats {
   uint64_t mirror_copies = 0;    // main stacks copied into a carrier's mirror
   uint64_t mirror_truncated = 0; // copies that kept only the innermost kMirrorBytes
   uint64_t mirror_bytes = 0;     // size of the last copy
-  uint64_t mirror_micros = 0;    // time spent copying
+  uint64_t mirror_nanos = 0;     // time spent copying
 };
 
 class GcGuard {
@@ -63,8 +63,9 @@ class GcGuard {
   // Stack a carrier needs on top of its own for the mirror.
   size_t carrier_stack_extra() const { return mirror() ? kMirrorBytes : 0; }
   bool mirror() const { return mirror_.load(std::memory_order_relaxed); }
-  // `notify(context)` is called once, from inside the collection, the first time a
-  // carrier does a full collection or finishes a sweep. It must not call into V8.
+  // `notify(context)` is called once, the first time a carrier does a full collection or
+  // finishes a sweep: from inside that collection, or on the main thread as it resumes.
+  // It must not call into V8.
   void set_first_carrier_collection(void (*notify)(void* context), void* context);
   // Environment cleanup: stops watching collections (the isolate may outlive this) and
   // notifying.

@@ -21,20 +21,33 @@ function uiObjects(count) {
   gc.weakNatives(Math.ceil(count / 10));
 }
 
-/** About `kib` KiB of small JavaScript objects, kept in `ring` for the next 24 calls. */
+/** About `kib` KiB of small JavaScript objects. */
+function batch(kib) {
+  const objects = [];
+  for (let i = 0; i < Math.round(kib * 6.7); i++) objects.push({ i, text: `item ${i}`, list: [i, i + 1] });
+  return objects;
+}
+
+/** A batch of about `kib` KiB, kept in `ring` for the next 24 calls. */
 function allocate(ring, kib) {
-  const batch = [];
-  for (let i = 0; i < Math.round(kib * 6.7); i++) batch.push({ i, text: `item ${i}`, list: [i, i + 1] });
-  ring.push(batch);
+  ring.push(batch(kib));
   if (ring.length > 24) ring.shift();
 }
 
-/** Allocates in a greenlet until `count` more full collections have run on carriers. */
-function allocateUntilCarrierCollections(ring, count) {
+/**
+ * Allocates in a greenlet until `count` more full collections have run on carriers. The
+ * objects are kept until 48 MiB of them are, then dropped: they reach the old generation
+ * and die there. (Kept for a fixed number of batches only, they may all die young once
+ * V8 has grown the young generation, and no full collection ever comes.)
+ */
+function allocateUntilCarrierCollections(count) {
   const target = gc.counts().fullGcs.off + count;
+  let kept = [];
   let mib = 0;
   while (gc.counts().fullGcs.off < target) {
-    allocate(ring, 1024);
+    if (mib >= 32768) throw new Error(`no full collection on the carrier after ${mib} MiB`);
+    kept.push(batch(1024));
+    if (kept.length >= 48) kept = [];
     mib++;
   }
   return mib;
@@ -123,8 +136,7 @@ runScenario({
     app.whenReady().then(() => {
       const results = [];
       const worker = new Greenlet(() => {
-        const ring = [];
-        for (;;) Greenlet.main.switch(allocateUntilCarrierCollections(ring, perCall));
+        for (;;) Greenlet.main.switch(allocateUntilCarrierCollections(perCall));
       });
       for (let i = 0; i < calls; i++) {
         const result = gc.holdAndCall(() => worker.switch());
@@ -157,7 +169,7 @@ runScenario({
     const { objects = 100000, collections = 2 } = options;
     app.whenReady().then(() => {
       uiObjects(objects);
-      const worker = new Greenlet(() => allocateUntilCarrierCollections([], collections));
+      const worker = new Greenlet(() => allocateUntilCarrierCollections(collections));
       const mib = worker.switch();
       finish(() => ({ mib }));
     });
