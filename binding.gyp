@@ -10,6 +10,7 @@
         "native/sampler.cc",
         "native/stack_trace.cc",
         "native/watchdog.cc",
+        "native/gc_guard.cc",
         "native/v8_api.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

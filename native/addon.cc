@@ -27,12 +27,12 @@ void ThrowGreenletError(const Napi::Env& env, const std::string& message) {
   Napi::Error::New(env, message).ThrowAsJavaScriptException();
 }
 
-// configure(boot, GreenletError, stackSize, maxIdle)
+// configure(boot, GreenletError, stackSize, maxIdle, mirrorMainStack)
 Napi::Value Configure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsFunction() || !info[1].IsFunction() ||
-      !info[2].IsNumber() || !info[3].IsNumber()) {
-    Napi::TypeError::New(env, "configure(boot, GreenletError, stackSize, maxIdle)")
+  if (info.Length() < 5 || !info[0].IsFunction() || !info[1].IsFunction() ||
+      !info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsBoolean()) {
+    Napi::TypeError::New(env, "configure(boot, GreenletError, stackSize, maxIdle, mirrorMainStack)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -40,7 +40,8 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   napi_create_reference(env, info[0], 1, &boot);
   napi_create_reference(env, info[1], 1, &error_class);
   GetCore(env)->Configure(boot, error_class, info[2].As<Napi::Number>().Int64Value(),
-                          info[3].As<Napi::Number>().Int64Value());
+                          info[3].As<Napi::Number>().Int64Value(),
+                          info[4].As<Napi::Boolean>().Value());
   return env.Undefined();
 }
 
@@ -112,6 +113,61 @@ Napi::Value StackOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, stack);
 }
 
+Napi::Object GcWorkObject(const Napi::Env& env, const GcWork& work) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("full", Napi::Number::New(env, static_cast<double>(work.full)));
+  out.Set("minor", Napi::Number::New(env, static_cast<double>(work.minor)));
+  out.Set("sweeps", Napi::Number::New(env, static_cast<double>(work.sweeps)));
+  out.Set("ms", Napi::Number::New(env, static_cast<double>(work.micros) / 1000));
+  return out;
+}
+
+// gcStats(): collections by the thread that ran them, and the main-stack mirror (gc_guard.h).
+Napi::Value GcStatsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GcStats stats = GetCore(env)->gc_guard().stats();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("main", GcWorkObject(env, stats.main));
+  out.Set("carriers", GcWorkObject(env, stats.carriers));
+  Napi::Object mirror = Napi::Object::New(env);
+  mirror.Set("on", Napi::Boolean::New(env, stats.mirror));
+  mirror.Set("copies", Napi::Number::New(env, static_cast<double>(stats.mirror_copies)));
+  mirror.Set("truncated", Napi::Number::New(env, static_cast<double>(stats.mirror_truncated)));
+  mirror.Set("lastBytes", Napi::Number::New(env, static_cast<double>(stats.mirror_bytes)));
+  mirror.Set("ms", Napi::Number::New(env, static_cast<double>(stats.mirror_nanos) / 1e6));
+  out.Set("mirror", mirror);
+  return out;
+}
+
+void NotifyFirstCarrierCollection(void* tsfn) {
+  // From inside a collection on a carrier: queues the call, touches no V8.
+  napi_call_threadsafe_function(static_cast<napi_threadsafe_function>(tsfn), nullptr,
+                                napi_tsfn_nonblocking);
+}
+
+// onFirstCarrierCollection(fn): fn() runs on the main thread, from the event loop, after the
+// first full collection or cppgc sweep done on a carrier. It does not keep the loop alive.
+Napi::Value OnFirstCarrierCollection(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) {
+    Napi::TypeError::New(env, "onFirstCarrierCollection(fn)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // Closed with the environment, after Core::Teardown has stopped watching collections.
+  napi_threadsafe_function tsfn;
+  napi_status status = napi_create_threadsafe_function(
+      env, info[0], nullptr, Napi::String::New(env, "tendril:gc"), 0, 1, nullptr, nullptr,
+      nullptr, nullptr, &tsfn);
+  if (status != napi_ok) {
+    Napi::Error::New(env, "tendril: cannot watch collections (napi_create_threadsafe_function)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  napi_unref_threadsafe_function(env, tsfn);
+  GetCore(env)->gc_guard().set_first_carrier_collection(NotifyFirstCarrierCollection, tsfn);
+  return env.Undefined();
+}
+
 void Cleanup(void* data) { static_cast<Core*>(data)->Teardown(); }
 
 }  // namespace
@@ -143,6 +199,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("configureMonitor", Napi::Function::New(env, ConfigureMonitor, "configureMonitor"));
   exports.Set("stackOf", Napi::Function::New(env, StackOf, "stackOf"));
+  exports.Set("gcStats", Napi::Function::New(env, GcStatsJs, "gcStats"));
+  exports.Set("onFirstCarrierCollection",
+              Napi::Function::New(env, OnFirstCarrierCollection, "onFirstCarrierCollection"));
   exports.Set("asyncContextPerGreenlet", Napi::Boolean::New(env, v8api::HasContinuationData()));
   return exports;
 }

@@ -14,7 +14,7 @@ thread_local Core* t_core = nullptr;
 Core* Core::ForThisThread() { return t_core; }
 
 Core::Core(napi_env env, v8api::Isolate* isolate)
-    : env_(env), isolate_(isolate), monitor_(isolate) {
+    : env_(env), isolate_(isolate), gc_guard_(isolate), monitor_(isolate) {
   t_core = this;
   auto main = std::make_unique<Carrier>();
   main->core = this;
@@ -30,11 +30,14 @@ Core::~Core() {
 }
 
 void Core::Configure(napi_ref boot, napi_ref error_class, size_t stack_size,
-                     size_t max_idle) {
+                     size_t max_idle, bool mirror_main_stack) {
   if (boot_ != nullptr) napi_delete_reference(env_, boot_);
   if (error_class_ != nullptr) napi_delete_reference(env_, error_class_);
   boot_ = boot;
   error_class_ = error_class;
+  // [gc_guard] a carrier's stack also holds the main-stack mirror when that is on.
+  gc_guard_.set_mirror(mirror_main_stack);
+  stack_size += gc_guard_.carrier_stack_extra();
   // Idle carriers with the old stack size leave when it changes.
   max_idle_ = stack_size == stack_size_ ? max_idle : 0;
   stack_size_ = stack_size;
@@ -78,7 +81,7 @@ int32_t Core::Acquire() {
       carriers_.emplace_back();
     }
     fresh->id = id;
-    int rc = os::StartThread(stack_size_, CarrierMain, fresh.get(), &fresh->thread);
+    int rc = os::StartThread(stack_size_, CarrierEntry, fresh.get(), &fresh->thread);
     if (rc != 0) {
       free_ids_.push_back(id);
       return -rc;
@@ -141,6 +144,8 @@ Wake Core::SwitchTo(int32_t target_id, WaitKind kind) {
 }
 
 void Core::PassV8(Carrier* self, Carrier* target, Wake how, WaitKind kind) {
+  // [gc_guard] a parked main thread's stack is mirrored for collections on carriers.
+  GcGuard::MainParked main_parked(gc_guard_, self->id == kMainId);
   // Only the running thread may be entered in the isolate: V8 takes the stack it
   // scans from the thread that entered (DESIGN.md).
   v8api::Exit(isolate_);
@@ -170,6 +175,12 @@ void Core::SwitchFromJs() {
     if (wake == Wake::kTerminate || wake == Wake::kUnwind) v8api::TerminateExecution(isolate_);
     mailbox_[1] = static_cast<int32_t>(wake);
   }
+}
+
+// [gc_guard] a carrier thread's outermost frame: CarrierMain runs below the buffer that
+// mirrors the main thread's stack (gc_guard.h).
+void Core::CarrierEntry(void* arg) {
+  static_cast<Carrier*>(arg)->core->gc_guard_.RunCarrier(CarrierMain, arg);
 }
 
 void Core::CarrierMain(void* arg) {
@@ -269,6 +280,9 @@ void Core::JoinExited() {
 
 void Core::Teardown() {
   monitor_.Stop();  // hook: the monitor thread ends first (it interrupts V8)
+  // [gc_guard] stop watching collections: the isolate may outlive this environment, and
+  // what a warning would be sent through closes with it.
+  gc_guard_.Detach();
   if (current_->id != kMainId) return;  // not reachable from a clean shutdown
   tearing_down_ = true;
   // Node runs cleanup hooks under a SealHandleScope, and some V8 versions (Node 24's)

@@ -14,6 +14,7 @@
 
 #include "baton.h"
 #include "monitor.h"
+#include "gc_guard.h"
 #include "platform.h"
 #include "spin_policy.h"
 #include "v8_api.h"
@@ -59,7 +60,8 @@ class Core {
   Core(napi_env env, v8api::Isolate* isolate);
   ~Core();
 
-  void Configure(napi_ref boot, napi_ref error_class, size_t stack_size, size_t max_idle);
+  void Configure(napi_ref boot, napi_ref error_class, size_t stack_size, size_t max_idle,
+                 bool mirror_main_stack);
   // Binds a carrier (from the idle pool, or a new thread) to a greenlet about to start.
   // Returns its id, or -errno when no thread could be created.
   int32_t Acquire();
@@ -92,8 +94,10 @@ class Core {
   size_t idle_threads() const { return idle_.size(); }
   napi_env env() const { return env_; }
   napi_ref error_class() const { return error_class_; }
+  GcGuard& gc_guard() { return gc_guard_; }
 
  private:
+  static void CarrierEntry(void* arg);
   static void CarrierMain(void* arg);
   // Where a carrier hands V8 when its greenlet has ended, and whether it stays pooled.
   struct Ending {
@@ -123,6 +127,7 @@ class Core {
 
   napi_env env_;
   v8api::Isolate* isolate_;
+  GcGuard gc_guard_;  // [gc_guard] collections on carriers (gc_guard.h)
   const bool async_context_ = v8api::HasContinuationData();
   napi_ref boot_ = nullptr;
   napi_ref error_class_ = nullptr;

@@ -35,7 +35,13 @@ void Monitor::Configure(const Settings& settings, bool main_holds) {
   turn_.store(Turn::Next(turn_.load(std::memory_order_relaxed), main_holds, false),
               std::memory_order_seq_cst);
   active_ = settings.sample_interval.count() > 0 || settings.max_blocking.count() > 0;
-  if (running_) WakeUp();
+  // Off: the thread ends here, so a freeze report it made is closed before this returns
+  // (tendril turns the monitor off at the 'exit' event, and the process may end next).
+  if (!active_) {
+    Stop();
+  } else if (running_) {
+    WakeUp();
+  }
 }
 
 void Monitor::StartIfNeeded() {
@@ -50,6 +56,7 @@ void Monitor::Stop() {
   WakeUp();
   os::JoinThread(thread_);
   running_ = false;
+  watchdog_.Finish(turn(), Clock::now(), ticked_.max_blocking, ticked_.warning_prefix);
 }
 
 void Monitor::ThreadMain(void* self) { static_cast<Monitor*>(self)->Run(); }
@@ -71,7 +78,7 @@ void Monitor::Sleep(bool until_greenlet_turn) {
 }
 
 void Monitor::Run() {
-  Settings settings;
+  Settings& settings = ticked_;
   uint32_t version = ~settings_version_.load(std::memory_order_acquire);
   std::chrono::nanoseconds tick{};
   int quiet_ticks_before_sleep = 1;
@@ -82,6 +89,9 @@ void Monitor::Run() {
     if (settings_version_.load(std::memory_order_acquire) != version) {
       std::lock_guard<SpinLock> guard(settings_lock_);
       version = settings_version_.load(std::memory_order_acquire);
+      if (settings_.max_blocking.count() == 0) {
+        watchdog_.Finish(turn(), Clock::now(), settings.max_blocking, settings.warning_prefix);
+      }
       settings = settings_;
       // A sample at every tick; the watchdog alone needs a tenth of its limit.
       tick = settings.sample_interval.count() > 0
@@ -91,7 +101,6 @@ void Monitor::Run() {
                                                         std::chrono::milliseconds(100));
       quiet_ticks_before_sleep =
           static_cast<int>(std::max<int64_t>(1, kQuietBeforeSleep / tick));
-      if (settings.max_blocking.count() == 0) watchdog_.Reset();
     }
     const Clock::time_point now = Clock::now();
     const uint64_t turn = this->turn();
@@ -113,7 +122,6 @@ void Monitor::Run() {
     }
     os::SleepFor(tick);
   }
-  watchdog_.Reset();
 }
 
 }  // namespace tendril

@@ -92,6 +92,8 @@ class Monitor {
   SpinLock settings_lock_;
   Settings settings_;
   std::atomic<uint32_t> settings_version_{0};
+  // The settings the thread ticks with: its own while it runs, Stop's once joined.
+  Settings ticked_;
 };
 
 }  // namespace tendril

@@ -1,6 +1,6 @@
 // The OS-specific pieces of the switching core: threads with a chosen stack size,
-// the bounds of the calling thread's stack, park/wake on a 32-bit word, and symbols of
-// the host process. platform_posix.cc (with platform_linux.cc or platform_mac.cc) and
+// the bounds of the calling thread's stack, park/wake on a 32-bit word, symbols of the
+// host process, and the stack tools of the main-stack mirror (gc_guard.h). platform_posix.cc (with platform_linux.cc or platform_mac.cc) and
 // platform_win.cc implement them.
 #pragma once
 
@@ -26,6 +26,15 @@ struct StackBounds {
   uintptr_t high;
 };
 StackBounds CurrentStackBounds();
+// An address on the calling thread's stack just below the caller's frame: everything
+// the caller's frames hold lies between it and CurrentStackBounds().high.
+uintptr_t CurrentStackPosition();
+// Calls fn(region, arg) with `bytes` (0 for none) of the calling thread's stack reserved
+// above fn's frames for as long as fn runs; region is nullptr when bytes is 0.
+void RunBelowStackReserve(size_t bytes, void (*fn)(void* region, void* arg), void* arg);
+// Copies `bytes` of another, parked thread's stack (whole frames, padding and sanitizer
+// redzones included, so no sanitizer checks the reads). Both addresses pointer-aligned.
+void CopyStackRegion(void* to, const void* from, size_t bytes);
 
 // Sleeps while *word == expected (may return spuriously); Wake wakes one sleeper.
 void WaitOnWord(std::atomic<uint32_t>* word, uint32_t expected);

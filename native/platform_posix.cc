@@ -1,5 +1,7 @@
-// Threads and host symbols on POSIX systems (Linux, macOS). Stack bounds and park/wake
-// differ between them: platform_linux.cc, platform_mac.cc.
+// Threads, host symbols and the stack tools of the main-stack mirror on POSIX systems
+// (Linux, macOS; GCC or Clang). Stack bounds and park/wake differ between them:
+// platform_linux.cc, platform_mac.cc.
+#include <alloca.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -85,5 +87,26 @@ void WriteStderr(const char* text, size_t size) {
 }
 
 void* FindHostSymbol(const char* name) { return dlsym(RTLD_DEFAULT, name); }
+
+__attribute__((noinline)) uintptr_t CurrentStackPosition() {
+  // This function's own frame is below its caller's (and never in a sanitizer's fake
+  // stack, as a local variable might be).
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+}
+
+__attribute__((noinline)) void RunBelowStackReserve(size_t bytes, void (*fn)(void*, void*),
+                                                    void* arg) {
+  void* region = bytes == 0 ? nullptr : alloca(bytes);
+  fn(region, arg);
+  // The region must outlive fn: keep this call from becoming a tail call.
+  asm volatile("" : : "r"(region) : "memory");
+}
+
+__attribute__((no_sanitize_address)) void CopyStackRegion(
+    void* to, const void* from, size_t bytes) {
+  auto* out = static_cast<uintptr_t*>(to);
+  auto* in = static_cast<const volatile uintptr_t*>(from);
+  for (size_t i = 0; i < bytes / sizeof(uintptr_t); i++) out[i] = in[i];
+}
 
 }  // namespace tendril::os

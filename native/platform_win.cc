@@ -1,11 +1,13 @@
 // Windows: threads whose stack size is a reservation (CreateThread would otherwise
 // commit it all up front), exact stack bounds, park/wake with WaitOnAddress (Windows
-// 8+), and symbols of whichever loaded module exports Node-API (node.exe, electron.exe,
-// or a node.dll).
+// 8+), symbols of whichever loaded module exports Node-API (node.exe, electron.exe, or a
+// node.dll), and the stack tools of the main-stack mirror (MSVC, clang-cl or mingw-w64).
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
 #include <windows.h>
+#include <intrin.h>
+#include <malloc.h>
 #include <psapi.h>
 
 #include <cerrno>
@@ -121,6 +123,36 @@ int CurrentCpu() { return static_cast<int>(GetCurrentProcessorNumber()); }
 
 void* FindHostSymbol(const char* name) {
   return reinterpret_cast<void*>(GetProcAddress(HostModule(), name));
+}
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#define TENDRIL_NOINLINE __declspec(noinline)
+#define TENDRIL_NO_SANITIZE __declspec(no_sanitize_address)
+#define TENDRIL_FRAME_ADDRESS() _AddressOfReturnAddress()
+#else
+#define TENDRIL_NOINLINE __attribute__((noinline))
+#define TENDRIL_NO_SANITIZE __attribute__((no_sanitize("address")))
+#define TENDRIL_FRAME_ADDRESS() __builtin_frame_address(0)
+#endif
+
+TENDRIL_NOINLINE uintptr_t CurrentStackPosition() {
+  // In this function's own frame, below its caller's.
+  return reinterpret_cast<uintptr_t>(TENDRIL_FRAME_ADDRESS());
+}
+
+TENDRIL_NOINLINE void RunBelowStackReserve(size_t bytes, void (*fn)(void*, void*), void* arg) {
+  // _alloca probes the pages it reserves, committing them.
+  void* volatile region = bytes == 0 ? nullptr : _alloca(bytes);
+  fn(region, arg);
+  // The region must outlive fn: reading the volatile after the call keeps this call from
+  // becoming a tail call.
+  (void)region;
+}
+
+TENDRIL_NO_SANITIZE void CopyStackRegion(void* to, const void* from, size_t bytes) {
+  auto* out = static_cast<uintptr_t*>(to);
+  auto* in = static_cast<const volatile uintptr_t*>(from);
+  for (size_t i = 0; i < bytes / sizeof(uintptr_t); i++) out[i] = in[i];
 }
 
 }  // namespace tendril::os

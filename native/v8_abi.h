@@ -32,6 +32,13 @@ enum Symbol {
   kStackFrameGetFunctionName,
   kGetContinuationData,
   kSetContinuationData,
+  kIsolateAddGCPrologueCallback,
+  kIsolateRemoveGCPrologueCallback,
+  kIsolateAddGCEpilogueCallback,
+  kIsolateRemoveGCEpilogueCallback,
+  kIsolateGetCppHeap,
+  kCppHeapGetHeapHandle,
+  kHeapStateIsSweeping,
   kSymbolCount
 };
 
@@ -44,7 +51,8 @@ struct Entry {
 };
 
 // The first symbol that may be missing: V8 11 (Node 20) has no isolate-wide
-// continuation data, and its AsyncLocalStorage does not need it.
+// continuation data, and its AsyncLocalStorage does not need it. Without the GC callbacks
+// and cppgc's heap state, tendril does not watch collections (gc_guard.h).
 constexpr int kFirstOptional = kGetContinuationData;
 
 extern const Entry kEntries[kSymbolCount];

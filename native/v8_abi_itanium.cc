@@ -52,6 +52,18 @@ const Entry kEntries[kSymbolCount] = {
     {"v8::Isolate::SetContinuationPreservedEmbedderData[V2](Local<Data|Value>)",
      {"_ZN2v87Isolate38SetContinuationPreservedEmbedderDataV2ENS_5LocalINS_4DataEEE",
       "_ZN2v87Isolate36SetContinuationPreservedEmbedderDataENS_5LocalINS_5ValueEEE"}},
+    {"v8::Isolate::AddGCPrologueCallback(GCCallbackWithData, void*, GCType)",
+     {"_ZN2v87Isolate21AddGCPrologueCallbackEPFvPS0_NS_6GCTypeENS_15GCCallbackFlagsEPvES4_S2_"}},
+    {"v8::Isolate::RemoveGCPrologueCallback(GCCallbackWithData, void*)",
+     {"_ZN2v87Isolate24RemoveGCPrologueCallbackEPFvPS0_NS_6GCTypeENS_15GCCallbackFlagsEPvES4_"}},
+    {"v8::Isolate::AddGCEpilogueCallback(GCCallbackWithData, void*, GCType)",
+     {"_ZN2v87Isolate21AddGCEpilogueCallbackEPFvPS0_NS_6GCTypeENS_15GCCallbackFlagsEPvES4_S2_"}},
+    {"v8::Isolate::RemoveGCEpilogueCallback(GCCallbackWithData, void*)",
+     {"_ZN2v87Isolate24RemoveGCEpilogueCallbackEPFvPS0_NS_6GCTypeENS_15GCCallbackFlagsEPvES4_"}},
+    {"v8::Isolate::GetCppHeap() const", {"_ZNK2v87Isolate10GetCppHeapEv"}},
+    {"v8::CppHeap::GetHeapHandle()", {"_ZN2v87CppHeap13GetHeapHandleEv"}},
+    {"cppgc::subtle::HeapState::IsSweeping(const HeapHandle&)",
+     {"_ZN5cppgc6subtle9HeapState10IsSweepingERKNS_10HeapHandleE"}},
 };
 
 void* GetCurrentContext(void* fn, void* isolate) {

@@ -59,6 +59,22 @@ const Entry kEntries[kSymbolCount] = {
     {"v8::Isolate::SetContinuationPreservedEmbedderData[V2](Local<Data|Value>)",
      {"?SetContinuationPreservedEmbedderDataV2@Isolate@v8@@QEAAXV?$Local@VData@v8@@@2@@Z",
       "?SetContinuationPreservedEmbedderData@Isolate@v8@@QEAAXV?$Local@VValue@v8@@@2@@Z"}},
+    {"v8::Isolate::AddGCPrologueCallback(GCCallbackWithData, void*, GCType)",
+     {"?AddGCPrologueCallback@Isolate@v8@@QEAAXP6AXPEAV12@W4GCType@2@W4GCCallbackFlags@2@PEAX@Z31@"
+      "Z"}},
+    {"v8::Isolate::RemoveGCPrologueCallback(GCCallbackWithData, void*)",
+     {"?RemoveGCPrologueCallback@Isolate@v8@@QEAAXP6AXPEAV12@W4GCType@2@W4GCCallbackFlags@2@PEAX@"
+      "Z3@Z"}},
+    {"v8::Isolate::AddGCEpilogueCallback(GCCallbackWithData, void*, GCType)",
+     {"?AddGCEpilogueCallback@Isolate@v8@@QEAAXP6AXPEAV12@W4GCType@2@W4GCCallbackFlags@2@PEAX@Z31@"
+      "Z"}},
+    {"v8::Isolate::RemoveGCEpilogueCallback(GCCallbackWithData, void*)",
+     {"?RemoveGCEpilogueCallback@Isolate@v8@@QEAAXP6AXPEAV12@W4GCType@2@W4GCCallbackFlags@2@PEAX@"
+      "Z3@Z"}},
+    {"v8::Isolate::GetCppHeap() const", {"?GetCppHeap@Isolate@v8@@QEBAPEAVCppHeap@2@XZ"}},
+    {"v8::CppHeap::GetHeapHandle()", {"?GetHeapHandle@CppHeap@v8@@QEAAAEAVHeapHandle@cppgc@@XZ"}},
+    {"cppgc::subtle::HeapState::IsSweeping(const HeapHandle&)",
+     {"?IsSweeping@HeapState@subtle@cppgc@@SA_NAEBVHeapHandle@3@@Z"}},
 };
 
 namespace {

@@ -117,6 +117,39 @@ void SetContinuationData(Isolate* isolate, Handle value) {
   At<void (*)(Isolate*, Handle)>(v8abi::kSetContinuationData)(isolate, value);
 }
 
+bool HasGcCallbacks() {
+  for (auto symbol : {v8abi::kIsolateAddGCPrologueCallback, v8abi::kIsolateRemoveGCPrologueCallback,
+                      v8abi::kIsolateAddGCEpilogueCallback, v8abi::kIsolateRemoveGCEpilogueCallback}) {
+    if (g_fn[symbol] == nullptr) return false;
+  }
+  return true;
+}
+
+void AddGcCallbacks(Isolate* isolate, GcCallback prologue, GcCallback epilogue, void* data,
+                    int types) {
+  using Add = void (*)(Isolate*, GcCallback, void* data, int types);
+  At<Add>(v8abi::kIsolateAddGCPrologueCallback)(isolate, prologue, data, types);
+  At<Add>(v8abi::kIsolateAddGCEpilogueCallback)(isolate, epilogue, data, types);
+}
+
+void RemoveGcCallbacks(Isolate* isolate, GcCallback prologue, GcCallback epilogue, void* data) {
+  using Remove = void (*)(Isolate*, GcCallback, void* data);
+  At<Remove>(v8abi::kIsolateRemoveGCPrologueCallback)(isolate, prologue, data);
+  At<Remove>(v8abi::kIsolateRemoveGCEpilogueCallback)(isolate, epilogue, data);
+}
+
+bool CppHeapSweeping(Isolate* isolate) {
+  if (g_fn[v8abi::kIsolateGetCppHeap] == nullptr || g_fn[v8abi::kCppHeapGetHeapHandle] == nullptr ||
+      g_fn[v8abi::kHeapStateIsSweeping] == nullptr) {
+    return false;
+  }
+  void* cpp_heap = At<void* (*)(Isolate*)>(v8abi::kIsolateGetCppHeap)(isolate);
+  if (cpp_heap == nullptr) return false;
+  // HeapHandle& is returned, and passed, as a pointer.
+  void* heap = At<void* (*)(void*)>(v8abi::kCppHeapGetHeapHandle)(cpp_heap);
+  return At<bool (*)(void*)>(v8abi::kHeapStateIsSweeping)(heap);
+}
+
 napi_value NewFunction(Isolate* isolate, RawCallback callback) {
   void* context = v8abi::GetCurrentContext(g_fn[v8abi::kIsolateGetCurrentContext], isolate);
   if (context == nullptr) return nullptr;

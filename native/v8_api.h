@@ -90,6 +90,17 @@ Handle CurrentStackTrace(Isolate* isolate, int limit);
 int StackTraceFrameCount(Handle trace);
 StackFrame StackTraceFrame(Isolate* isolate, Handle trace, uint32_t index);
 
+// Garbage collection (gc_guard.h). A GC callback: v8::Isolate::GCCallbackWithData, with
+// v8::GCType and v8::GCCallbackFlags as ints. Only when HasGcCallbacks().
+using GcCallback = void (*)(Isolate* isolate, int type, int flags, void* data);
+bool HasGcCallbacks();
+void AddGcCallbacks(Isolate* isolate, GcCallback prologue, GcCallback epilogue, void* data,
+                    int types);
+void RemoveGcCallbacks(Isolate* isolate, GcCallback prologue, GcCallback epilogue, void* data);
+// Whether the isolate's C++ heap (cppgc) is sweeping: false without one, or when the
+// runtime does not export what tells.
+bool CppHeapSweeping(Isolate* isolate);
+
 // A JavaScript function that calls `callback` without going through Node-API (which
 // cannot tolerate a thread switch inside a call; see addon.cc). `callback` receives
 // V8's FunctionCallbackInfo, which tendril never reads. Returns nullptr on failure.

@@ -76,7 +76,9 @@ void Watchdog::End(Clock::time_point now, std::chrono::milliseconds limit,
   os::WriteStderr(text.data(), text.size());
 }
 
-void Watchdog::Reset() {
+void Watchdog::Finish(uint64_t turn, Clock::time_point now, std::chrono::milliseconds limit,
+                      const std::string& prefix) {
+  if (waiting_ && Turn::LoopTurns(turn) != loop_turns_) End(now, limit, prefix);
   waiting_ = false;
   std::lock_guard<SpinLock> guard(lock_);
   asked_ = 0;

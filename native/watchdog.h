@@ -30,12 +30,14 @@ class Watchdog {
   // since the previous tick, `limit` maxBlockingTime, `prefix` what starts each report.
   void Tick(uint64_t turn, Clock::time_point now, Clock::duration since,
             std::chrono::milliseconds limit, const std::string& prefix);
-  // Monitor thread: the limit was switched off, or the monitor stops.
-  void Reset();
+  // The limit was switched off (on the monitor thread), or the monitor thread has ended
+  // (on the thread that joined it): a reported wait that the event loop's turn has ended
+  // gets its closing line now, before the process may exit; any other wait is dropped.
+  void Finish(uint64_t turn, Clock::time_point now, std::chrono::milliseconds limit,
+              const std::string& prefix);
 
  private:
   static void OnInterrupt(v8api::Isolate* isolate, void* data);
-  void Ask(uint64_t turn);
   void End(Clock::time_point now, std::chrono::milliseconds limit, const std::string& prefix);
 
   v8api::Isolate* const isolate_;

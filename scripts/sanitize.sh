@@ -34,9 +34,9 @@ note() {
 
 # The tests that exercise the core. Differential and torture runs are sized down in
 # quick mode (TENDRIL_DIFF_COUNT, TENDRIL_TORTURE=sanitize).
-asan_tests=(switching throw parents tracing generator teardown gc-kill recursion stress misuse-api misuse-contexts misuse-threads async-scopes diff torture list-greenlets watchdog)
+asan_tests=(switching throw parents tracing generator teardown gc-kill gc-guard recursion stress misuse-api misuse-contexts misuse-threads async-scopes diff torture list-greenlets watchdog)
 # (not torture: its 100,000-greenlet churn exhausts TSan's own shadow memory)
-tsan_tests=(switching throw parents tracing teardown stress misuse-contexts list-greenlets watchdog)
+tsan_tests=(switching throw parents tracing teardown gc-guard stress misuse-contexts list-greenlets watchdog)
 if [ "$mode" = full ]; then
   diff_count=2000
   torture=

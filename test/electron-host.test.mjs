@@ -366,7 +366,7 @@ test('profiling: the Profiler domain over the WebSocket gives the app greenlet i
 });
 
 test('freeze reports: off by default in a packaged app; configured, the greenlet holding the UI thread is reported with its stack; listGreenlets() there', { skip, timeout: TIMEOUT }, async () => {
-  const quiet = await run(debugging, { args: ['freeze-default'] });
+  const quiet = await run(debugging, { args: ['freeze-default'], env: { ELECTRON_HOST_PACKAGED: '1' } });
   assertClean(quiet);
   assert.doesNotMatch(quiet.stderr, /GreenletWarning/);
   const r = await run(debugging, { args: ['freeze'] });
@@ -377,4 +377,79 @@ test('freeze reports: off by default in a packaged app; configured, the greenlet
   assert.deepEqual(listed.map(([who, state]) => [who, state]), [['main', 'suspended'], ['app', 'running']]);
   assert.match(listed[1][2], /^at freezesTheUi \(/);
   assertQuit(r, 0);
+});
+
+// --- garbage collection on greenlet threads (issue 11) ---------------------------------------
+
+const GC_WARNING = /GreenletWarning: a garbage collection ran on a greenlet's thread, not on Electron's UI thread/;
+
+/** No abort, no unhandled rejection (collections on carriers may warn). */
+function assertNoCrash(r) {
+  assert.equal(r.signal, null, `the host died of ${r.signal}:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /FATAL/);
+  assert.deepEqual(reportsOf(r, 'unhandledRejection'), []);
+}
+
+test("a UI-thread frame holding a cppgc object only by a raw pointer: collections on the greenlet's carrier keep it (the main-stack mirror, on in Electron)", { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('gc.js'), { args: ['hold', JSON.stringify({ calls: 3, perCall: 2 })] });
+  assertNoCrash(r);
+  const { results, stats, counts } = reportOf(r, 'done');
+  assert.deepEqual(results.map(({ finalized, intact }) => ({ finalized, intact })), Array(3).fill({ finalized: false, intact: true }));
+  assert.ok(counts.fullGcs.off >= 6, JSON.stringify(counts));
+  assert.equal(stats.gc.mirror.on, true);
+  assert.ok(stats.gc.mirror.copies >= 6, JSON.stringify(stats.gc));
+  assert.equal(stats.gc.mirror.truncated, 0);
+  assert.equal(r.code, 0);
+});
+
+test('a GUI-style loop whose events are emitted with their object held by a raw pointer: none of those objects is found dead, wherever collections ran', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('gc.js'), { args: ['gui', JSON.stringify({ events: 60, burstKiB: 4096 })] });
+  assertNoCrash(r);
+  const { counts, stats } = reportOf(r, 'done');
+  assert.deepEqual(counts.held, { events: 60, dead: 0 }, JSON.stringify(counts));
+  assert.ok(stats.gc.mirror.copies >= stats.gc.carriers.full, JSON.stringify(stats.gc));
+  assert.equal(r.code, 0);
+});
+
+test('the same with configure({ mirrorMainStack: false }): the object is found dead during every call (what the mirror prevents)', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('gc.js'), { args: ['hold', JSON.stringify({ calls: 2, perCall: 2, mirror: false })] });
+  assertNoCrash(r);
+  const { results, stats } = reportOf(r, 'done');
+  assert.deepEqual(results.map(({ finalized }) => finalized), [true, true]);
+  assert.equal(stats.gc.mirror.on, false);
+  assert.equal(stats.gc.mirror.copies, 0);
+  assert.equal(r.code, 0);
+});
+
+test('stats().gc puts collections, and the sweep that ran destructors, on the thread where the host saw their finalizers run', { skip, timeout: TIMEOUT }, async () => {
+  const r = await run(app('gc.js'), { args: ['one-stretch', JSON.stringify({ collections: 3 })] });
+  assertNoCrash(r);
+  const { counts, stats } = reportOf(r, 'done');
+  // The UI thread's objects died in a collection on the carrier and were destroyed when
+  // the next one finished that collection's sweep.
+  assert.ok(counts.fullGcs.off >= 3, JSON.stringify(counts));
+  assert.deepEqual(counts.preFinalizers, { ui: 0, off: counts.preFinalizers.off });
+  assert.ok(counts.preFinalizers.off >= 100000, JSON.stringify(counts));
+  assert.ok(counts.destructors.off > 0, JSON.stringify(counts));
+  // tendril watches collections from the time it is loaded; every one on a carrier since.
+  assert.equal(stats.gc.carriers.full, counts.fullGcs.off);
+  assert.equal(stats.gc.carriers.minor, counts.minorGcs.off);
+  assert.ok(stats.gc.carriers.sweeps >= 1, JSON.stringify(stats.gc));
+  assert.ok(stats.gc.main.full <= counts.fullGcs.ui);
+  assert.equal(r.code, 0);
+});
+
+test('in development (process.defaultApp) the first full collection on a carrier warns, once, saying what to do; a packaged app does not warn', { skip, timeout: TIMEOUT }, async () => {
+  const dev = await run(app('gc.js'), { args: ['hold', JSON.stringify({ calls: 2, perCall: 1 })] });
+  assertNoCrash(dev);
+  const warnings = reportsOf(dev, 'warning');
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.match(warnings[0].error, GC_WARNING);
+  assert.match(warnings[0].error, /Destroy Tray, Menu, BrowserWindow and WebContents objects explicitly/);
+  assert.match(dev.stderr, /TENDRIL_GC_ON_GREENLET_THREAD/);
+
+  const packaged = await run(app('gc.js'), { args: ['hold', JSON.stringify({ calls: 2, perCall: 1 })], env: { ELECTRON_HOST_PACKAGED: '1' } });
+  assertNoCrash(packaged);
+  assert.ok(reportOf(packaged, 'done').counts.fullGcs.off >= 2);
+  assert.deepEqual(reportsOf(packaged, 'warning'), []);
 });

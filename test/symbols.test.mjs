@@ -59,7 +59,8 @@ test('the ABI tables name the same functions in the same order', () => {
     msvc.map((e) => [e.what, e.optional]),
     itanium.map((e) => [e.what, e.optional]),
   );
-  for (const entry of itanium) for (const s of entry.spellings) assert.match(s, /^_ZNK?2v8/, entry.what);
+  // v8:: and cppgc:: (V8's C++ heap) names, const member functions included (_ZNK).
+  for (const entry of itanium) for (const s of entry.spellings) assert.match(s, /^_ZNK?(2v8|5cppgc)/, entry.what);
   for (const entry of msvc) for (const s of entry.spellings) assert.match(s, /^\?\??\w*@/, entry.what);
 });
 
@@ -68,7 +69,7 @@ test('the addon tendril loads imports no V8 or Node C++ symbol', { skip: process
   const out = execFileSync('nm', ['-D', '--undefined-only', addon], { encoding: 'utf8' });
   const undefinedSymbols = out.split('\n').map((line) => line.trim().split(/\s+/).pop()).filter(Boolean);
   assert.ok(undefinedSymbols.some((s) => s.startsWith('napi_')), `nm lists no napi_ import in ${addon}`);
-  const cxx = undefinedSymbols.filter((s) => /^_ZN[KVRO]*(2v8|4node)/.test(s));
+  const cxx = undefinedSymbols.filter((s) => /^_ZN[KVRO]*(2v8|4node|5cppgc)/.test(s));
   assert.deepEqual(cxx, [], `${addon} links V8/Node C++ symbols; look them up in native/v8_api.cc instead`);
 });
 

@@ -3,6 +3,7 @@
 // so the module state below needs no locking.
 import path from 'node:path';
 import { binding, MAIN_CARRIER, switchCarrier, Wake, WaitKind } from './native';
+import type { GcStats } from './native';
 import { GreenletError, GreenletExit } from './errors';
 import { inScopeHooks, leaveScopes, prepareAsyncScopes, reenterScopes, scopeBase } from './async-scopes';
 
@@ -690,6 +691,12 @@ export interface Options {
    * thread. Default true.
    */
   profileGreenlets?: boolean;
+  /**
+   * Whether a collection on a carrier also scans the parked main thread's stack for C++
+   * heap (cppgc) objects, from a copy (default: on in Electron, off elsewhere; README,
+   * "Garbage collection on greenlet threads").
+   */
+  mirrorMainStack?: boolean;
 }
 
 const settings = {
@@ -697,6 +704,7 @@ const settings = {
   idleCarriers: 16,
   maxBlockingTime: inProduction() ? 0 : 500,
   profileGreenlets: true,
+  mirrorMainStack: Boolean(process.versions.electron),
 };
 /** Whether configure() was given maxBlockingTime: then no default replaces it. */
 let maxBlockingTimeChosen = false;
@@ -749,6 +757,7 @@ export function configure(options: Options): void {
     idleCarriers = settings.idleCarriers,
     maxBlockingTime = settings.maxBlockingTime,
     profileGreenlets = settings.profileGreenlets,
+    mirrorMainStack = settings.mirrorMainStack,
   } = options;
   if (!Number.isSafeInteger(stackSize) || stackSize < MIN_STACK || stackSize > 2 ** 30) {
     throw new RangeError(`stackSize must be an integer from ${MIN_STACK} to ${2 ** 30} bytes, not ${String(stackSize)}`);
@@ -762,12 +771,16 @@ export function configure(options: Options): void {
   if (typeof profileGreenlets !== 'boolean') {
     throw new TypeError(`profileGreenlets must be true or false, not ${describe(profileGreenlets)}`);
   }
+  if (typeof mirrorMainStack !== 'boolean') {
+    throw new TypeError(`mirrorMainStack must be a boolean, not ${describe(mirrorMainStack)}`);
+  }
   settings.stackSize = stackSize;
   settings.idleCarriers = idleCarriers;
   settings.maxBlockingTime = Math.ceil(maxBlockingTime);
   settings.profileGreenlets = profileGreenlets;
+  settings.mirrorMainStack = mirrorMainStack;
   maxBlockingTimeChosen ||= options.maxBlockingTime !== undefined;
-  binding.configure(boot, GreenletError, stackSize, idleCarriers);
+  binding.configure(boot, GreenletError, stackSize, idleCarriers, mirrorMainStack);
   configureMonitor();
 }
 
@@ -831,10 +844,20 @@ export function listGreenlets(): GreenletInfo[] {
   return out;
 }
 
-/** Started greenlets that have not finished, and the carrier threads behind them. */
-export function stats(): { greenlets: number; carriers: number; idleCarriers: number } {
+export interface Stats {
+  /** Started greenlets that have not finished. */
+  greenlets: number;
+  /** The carrier threads behind them, and finished ones kept for reuse. */
+  carriers: number;
+  idleCarriers: number;
+  /** Garbage collections by the thread that ran them (README, "Garbage collection on greenlet threads"). */
+  gc: GcStats;
+}
+
+/** Started greenlets, carrier threads, and where garbage collections ran. */
+export function stats(): Stats {
   const threads = binding.threads();
-  return { greenlets: live.size, carriers: threads.live, idleCarriers: threads.idle };
+  return { greenlets: live.size, carriers: threads.live, idleCarriers: threads.idle, gc: binding.gcStats() };
 }
 
 function init(): void {
@@ -844,7 +867,7 @@ function init(): void {
   mainRecord.carrier = MAIN_CARRIER;
   records.set(main, mainRecord);
   current = mainRecord;
-  binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers);
+  binding.configure(boot, GreenletError, settings.stackSize, settings.idleCarriers, settings.mirrorMainStack);
   configureMonitor();
   process.on('exit', killSuspended);
   // Then the monitor thread sleeps for good: Node tears V8's platform down in exit().

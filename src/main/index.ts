@@ -1,7 +1,9 @@
 // tendril: greenlets for Node.js and the Electron main process.
 import './process-exit';
+import './gc-watch';
 export { Greenlet, getCurrent, settrace, gettrace, onMain, configure, stats, listGreenlets } from './greenlet';
-export type { RunFunction, Tracer, TraceEvent, Options, GreenletInfo, GreenletState } from './greenlet';
+export type { RunFunction, Tracer, TraceEvent, Options, Stats, GreenletInfo, GreenletState } from './greenlet';
+export type { GcStats, GcWork } from './native';
 export { GreenletExit, GreenletError } from './errors';
 // Event-loop integration: greenlets that wait without blocking the event loop.
 export { waitFor, sleep, blocking } from './wait';

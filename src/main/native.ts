@@ -3,9 +3,43 @@
 import path from 'node:path';
 import { GreenletError } from './errors';
 
+/** Work of collections done by one kind of thread (see native/gc_guard.h). */
+export interface GcWork {
+  /** Mark-compact atomic pauses: pre-finalizers and weak callbacks of what died ran there. */
+  full: number;
+  /** Scavenges (and minor mark-sweeps). */
+  minor: number;
+  /** C++ heap (cppgc) sweeps finished there: destructors of what died ran there. */
+  sweeps: number;
+  /** Time inside those collections. */
+  ms: number;
+}
+
+/** Garbage collections by the thread that ran them, and the main-stack mirror. */
+export interface GcStats {
+  main: GcWork;
+  carriers: GcWork;
+  /** Copies of the parked main thread's stack made for collections on carriers. */
+  mirror: {
+    on: boolean;
+    copies: number;
+    /** Copies that kept only the innermost 128 KiB of a deeper stack. */
+    truncated: number;
+    lastBytes: number;
+    /** Time spent copying. */
+    ms: number;
+  };
+}
+
 export interface Binding {
   /** Registers the boot function carriers call and the error class native code throws. */
-  configure(boot: () => number, errorClass: new (message: string) => Error, stackSize: number, maxIdle: number): void;
+  configure(
+    boot: () => number,
+    errorClass: new (message: string) => Error,
+    stackSize: number,
+    maxIdle: number,
+    mirrorMainStack: boolean,
+  ): void;
   /** Binds a carrier thread to a greenlet about to start; returns its id. */
   acquire(): number;
   /** Hands the V8 lock to carrier mailbox[0] and waits (a WaitKind in mailbox[2]); why this
@@ -14,6 +48,10 @@ export interface Binding {
   /** [target carrier, outcome, kind of wait]: the switch's arguments and result (see native/core.h). */
   mailbox: Int32Array;
   threads(): { live: number; idle: number };
+  /** Collections by the thread that ran them, and the main-stack mirror (native/gc_guard.h). */
+  gcStats(): GcStats;
+  /** `fn()` runs once, from the event loop, after the first full collection or sweep on a carrier. */
+  onFirstCarrierCollection(fn: () => void): void;
   /** Whether a switch saves and restores V8's continuation data (AsyncLocalStorage on Node 24+). */
   asyncContextPerGreenlet: boolean;
   /**

@@ -29,7 +29,7 @@ function theHost() {
  * Starts `main` in the host (with `env` added to this process's environment, Node options
  * `execArgv` before it). Returns { child, done, link }: `done` resolves with
  * { code, signal, stdout, stderr, reports } when the process has ended; `link` is the
- * renderer link socket (with `renderer: true`).
+ * renderer link socket (with `renderer: true`). `env` adds environment variables.
  */
 export function launch(main, { args = [], execArgv = [], cwd, renderer = false, env = {} } = {}) {
   const { node, library } = theHost();

@@ -48,8 +48,10 @@ const previous: Tracer | null = settrace((event: TraceEvent, origin: Greenlet, t
 });
 const tracer: Tracer | null = gettrace();
 const n: number = onMain(() => 42);
-configure({ stackSize: 2 * 1024 * 1024, idleCarriers: 4 });
+configure({ stackSize: 2 * 1024 * 1024, idleCarriers: 4, mirrorMainStack: true });
 const s: { greenlets: number; carriers: number; idleCarriers: number } = stats();
+const onCarriers: number = stats().gc.carriers.full + stats().gc.carriers.sweeps;
+const mirrored: boolean = stats().gc.mirror.on;
 const exitIsError: Error = new GreenletExit();
 const misuseIsError: Error = new GreenletError('m');
 
@@ -130,9 +132,11 @@ new Greenlet(() => 1, {});
 const badTrace: TraceEvent = 'resume';
 // @ts-expect-error stackSize is a number
 configure({ stackSize: '1M' });
+// @ts-expect-error mirrorMainStack is a boolean
+configure({ mirrorMainStack: 1 });
 // @ts-expect-error onMain takes a function
 onMain(42);
 
 void [back, typed, thrown, parent, flags, run, runOfG, current, previous, tracer, n, s, exitIsError, misuseIsError,
   text, read, taskPromise, joined, asyncDouble, textOfFile, bytesOfFile, notBytes, blockingType, received, closed,
-  key, socketData, exitCode, ticks, dones, named, valueType, badTrace];
+  key, socketData, exitCode, ticks, dones, named, valueType, badTrace, onCarriers, mirrored];

@@ -73,7 +73,12 @@ if (renderers.linked) {
   });
 }
 
-// Load the app's main script (default_app runs `electron main.js` like this).
+// Load the app's main script (default_app runs `electron main.js` like this, and its
+// loadApplicationPackage flags the process as started from the default app first; a
+// packaged app, ELECTRON_HOST_PACKAGED=1 here, starts without default_app).
+if (process.env.ELECTRON_HOST_PACKAGED !== '1') {
+  Object.defineProperty(process, 'defaultApp', { configurable: false, enumerable: true, value: true });
+}
 const main = path.resolve(process.argv[1]);
 app.setAppPath(path.dirname(main));
 process.argv[1] = main;

@@ -68,4 +68,27 @@ module.exports = {
   isUiThread: () => binding.isUiThread(),
   /** A task posted from another thread after `ms` (a Chromium task calling into JS). */
   postTask: (fn, ms = 0) => binding.postTask(fn, ms),
+  /**
+   * Probes of where garbage-collection work runs (native/gc_probes.cc). The allocators
+   * run on the UI thread only, as Electron's objects are made there.
+   */
+  gc: {
+    /** `n` cppgc objects (gin::Wrappable stand-ins), garbage at once. */
+    allocAffine: (n) => binding.allocAffine(n),
+    /** `n` JavaScript wrappers of cppgc objects: garbage once dropped. */
+    wrapAffine: (n) => binding.wrapAffine(n),
+    /** `n` objects whose native part two-pass weak callbacks delete (gin::WrappableBase). */
+    weakNatives: (n) => binding.weakNatives(n),
+    /** Calls `fn` while a UI-thread C++ frame holds a cppgc object only by a raw pointer. */
+    holdAndCall: (fn) => binding.holdAndCall(fn),
+    /**
+     * A task posted from another thread after `ms` calls `fn` the way Electron emits an
+     * event on one of its objects: held by a raw pointer while fn and its microtasks run.
+     */
+    emitHeld: (fn, ms = 0) => binding.emitHeld(fn, ms),
+    /** Where pre-finalizers, destructors, weak callbacks and collections ran ({ ui, off } each), and emitHeld's { events, dead }. */
+    counts: () => binding.gcCounts(),
+    /** The UI thread finishes collection work under way: 'sweep', 'pressure' or 'low-memory' (µs spent, 0 for none). */
+    catchUp: (what) => binding.catchUp(what),
+  },
 };

@@ -176,6 +176,7 @@ void InitBinding(Local<Object> exports, Local<Value>, Local<Context> context, vo
   Set(context, exports, "setLinkHandler", SetLinkHandler);
   Set(context, exports, "hasLink", HasLink);
   Set(context, exports, "linkSend", LinkSendJs);
+  InitGcProbes(context, exports);
 }
 
 }  // namespace host

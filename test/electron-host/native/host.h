@@ -29,6 +29,8 @@ Host& TheHost();
 // The linked binding `process._linkedBinding('electron_host')` (binding.cc).
 void InitBinding(v8::Local<v8::Object> exports, v8::Local<v8::Value> module,
                  v8::Local<v8::Context> context, void* priv);
+// The garbage-collection probes of the binding (gc_probes.cc).
+void InitGcProbes(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 
 // Calls `fn` from a UI task the way Electron calls into JavaScript from C++
 // (gin_helper::EmitEvent): inside a node::CallbackScope, through node::MakeCallback;
