@@ -8,6 +8,10 @@ namespace {
 // Stack kept below V8's limit on a carrier for native frames (V8 runtime calls, GC,
 // this addon). Node keeps 192 KiB on its worker threads; a little more costs nothing.
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
+// Stack a carrier's JavaScript must have left to switch away: what runs after it is
+// resumed (tendril's own frames up to switch()'s return) must not overflow, or the value
+// it was resumed with would be lost to a RangeError.
+constexpr uintptr_t kSwitchHeadroom = 16 * 1024;
 thread_local Core* t_core = nullptr;
 }  // namespace
 
@@ -165,6 +169,9 @@ void Core::SwitchFromJs() {
     mailbox_[1] = kRefusedShuttingDown;
   } else if (!IsValidTarget(target) || target == current_->id) {
     mailbox_[1] = kRefusedBadTarget;
+  } else if (current_->id != kMainId &&
+             os::CurrentStackPosition() < current_->stack_low + kNativeStackReserve + kSwitchHeadroom) {
+    mailbox_[1] = kRefusedNoStack;
   } else {
     Wake wake = SwitchTo(target, static_cast<WaitKind>(mailbox_[2]));
     // kTerminate: the carrier that handed over was terminated (worker.terminate()):

@@ -24,6 +24,7 @@ namespace tendril {
 // Outcome of a switch requested from JavaScript, in mailbox[1]: a Wake, or one of these.
 constexpr int32_t kRefusedShuttingDown = -1;
 constexpr int32_t kRefusedBadTarget = -2;
+constexpr int32_t kRefusedNoStack = -3;
 
 // Why a parked thread was woken.
 enum class Wake : int32_t {

@@ -142,6 +142,8 @@ test('child: stack overflow in a greenlet, three greenlets down, in a tracer, an
     'nested, uncaught: RangeError Maximum call stack size exceeded; all dead true',
     'switched from depth near the limit',
     'unwound after resume',
+    'with a tracer, switched from depth near the limit',
+    'unwound after resume, tracer kept true, 4 traces',
     'tracer overflow: RangeError, tracer removed true, target dead true',
     'main thread: RangeError',
   ]);

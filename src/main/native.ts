@@ -94,6 +94,7 @@ export const enum WaitKind {
 
 export const MAIN_CARRIER = 0;
 const REFUSED_SHUTTING_DOWN = -1;
+const REFUSED_NO_STACK = -3;
 
 function loadBinding(): Binding {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -151,6 +152,9 @@ export function switchCarrier(carrier: number, kind: WaitKind): Wake {
   binding.switchTo();
   const outcome = mailbox[1]!;
   if (outcome >= 0) return outcome as Wake;
+  // Too close to the stack's end to run what follows a resume: an overflow, raised before
+  // anything was switched (a retry a few frames up succeeds).
+  if (outcome === REFUSED_NO_STACK) throw new RangeError('Maximum call stack size exceeded');
   throw new GreenletError(
     outcome === REFUSED_SHUTTING_DOWN
       ? 'cannot switch greenlets while the environment is shutting down'
