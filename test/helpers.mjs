@@ -6,12 +6,21 @@ import path from 'node:path';
 export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 export function runFixture(name, args = [], { execArgv = [], env = {}, timeout = 120_000 } = {}) {
-  const result = spawnSync(process.execPath, [...execArgv, path.join(fixtures, name), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout,
-  });
-  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  // A child that could not be started at all (it happened once under Wine) is tried again;
+  // one that ran is never retried.
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync(process.execPath, [...execArgv, path.join(fixtures, name), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout,
+    });
+    const started = result.stdout !== undefined && result.stdout !== null;
+    if (result.error !== undefined && !started) {
+      if (attempt < 3) continue;
+      throw new Error(`cannot start ${name} ${args.join(' ')}: ${result.error.message}`);
+    }
+    return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  }
 }
 
 /** Whether this Node's V8 knows a flag (e.g. --conservative-stack-scanning). */
