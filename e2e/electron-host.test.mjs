@@ -35,7 +35,7 @@ async function start(t, main, roots) {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: apt-get install chromium`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
   t.after(() => browser.close());
-  const host = launch(main, { renderer: true });
+  const host = launch(main, { renderer: true, timeout: 230_000 });
   t.after(() => host.child.kill());
   const renderers = await startRenderers(host.link, { browser, roots, versions: { electron: '0.0.0-host', chrome: browser.version() } });
   t.after(() => renderers.close());

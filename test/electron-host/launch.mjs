@@ -29,9 +29,11 @@ function theHost() {
  * Starts `main` in the host (with `env` added to this process's environment, Node options
  * `execArgv` before it). Returns { child, done, link }: `done` resolves with
  * { code, signal, stdout, stderr, reports } when the process has ended; `link` is the
- * renderer link socket (with `renderer: true`). `env` adds environment variables.
+ * renderer link socket (with `renderer: true`). `env` adds environment variables. An app
+ * still running after `timeout` ms is killed (SIGKILL, noted at the end of stderr), so a
+ * hung app fails its test with what it printed instead of outliving it.
  */
-export function launch(main, { args = [], execArgv = [], cwd, renderer = false, env = {} } = {}) {
+export function launch(main, { args = [], execArgv = [], cwd, renderer = false, env = {}, timeout = 100_000 } = {}) {
   const { node, library } = theHost();
   const childEnv = { ...process.env, ...env, LD_PRELOAD: library };
   // node --test marks its children as test files; the host is an app, not one.
@@ -49,8 +51,13 @@ export function launch(main, { args = [], execArgv = [], cwd, renderer = false, 
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  const killer = setTimeout(() => {
+    stderr += `\n[launch] ${path.basename(main)} ${args.join(' ')} still running after ${timeout} ms: killed\n`;
+    child.kill('SIGKILL');
+  }, timeout);
   const done = new Promise((resolve) => {
     child.on('close', (code, signal) => {
+      clearTimeout(killer);
       const reports = stdout
         .split('\n')
         .filter((line) => line.startsWith('@report '))

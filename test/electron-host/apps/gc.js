@@ -56,6 +56,17 @@ function allocateUntilCarrierCollections(count) {
 const elapsed = (started) => Number(process.hrtime.bigint() - started) / 1e6;
 
 /** Lets the UI thread run idle turns (V8's tasks finish its sweeps there), then reports. */
+/**
+ * Runs `fn` once the app is ready. What it throws ends the app with a report: Electron
+ * would only log the rejection and keep the app running, and the test would wait for it.
+ */
+function whenReady(fn) {
+  app.whenReady().then(fn).catch((error) => {
+    report('failed', { error: error instanceof Error ? error.stack : String(error) });
+    app.exit(70);
+  });
+}
+
 function finish(extra) {
   let turns = 0;
   const settle = () => {
@@ -75,7 +86,7 @@ runScenario({
   // before each event (testing.gc.catchUp).
   gui() {
     const { events = 300, perEvent = 2000, burstKiB = 256, delayMs = 1, catchUp } = options;
-    app.whenReady().then(() => {
+    whenReady(() => {
       const inbox = new Channel();
       const started = process.hrtime.bigint();
       const catchUps = [];
@@ -104,7 +115,7 @@ runScenario({
   // every `yieldEveryMiB`; the UI thread makes its objects whenever it runs.
   compute() {
     const { rounds = 20, perRound = 20000, roundMiB = 32, yieldEveryMiB = 8 } = options;
-    app.whenReady().then(() => {
+    whenReady(() => {
       const started = process.hrtime.bigint();
       let running = true;
       const makeObjects = () => {
@@ -133,7 +144,7 @@ runScenario({
   // its carrier. Reports, per call, whether the object was found dead meanwhile.
   hold() {
     const { calls = 5, perCall = 2 } = options;
-    app.whenReady().then(() => {
+    whenReady(() => {
       const results = [];
       const worker = new Greenlet(() => {
         for (;;) Greenlet.main.switch(allocateUntilCarrierCollections(perCall));
@@ -151,7 +162,7 @@ runScenario({
   // with the mirror's buffer on its stack when the mirror is on).
   parked() {
     const { count = 1000 } = options;
-    app.whenReady().then(() => {
+    whenReady(() => {
       const before = process.memoryUsage.rss();
       const parked = Array.from({ length: count }, () => new Greenlet(() => Greenlet.main.switch()));
       for (const greenlet of parked) greenlet.switch();
@@ -167,7 +178,7 @@ runScenario({
   // run). A third covers a cycle already marking when they were made (they are live for it).
   'one-stretch'() {
     const { objects = 100000, collections = 2 } = options;
-    app.whenReady().then(() => {
+    whenReady(() => {
       uiObjects(objects);
       const worker = new Greenlet(() => allocateUntilCarrierCollections(collections));
       const mib = worker.switch();
