@@ -65,8 +65,10 @@ test(`errors and exits through a chain of ${size(200, 500)} nested greenlets, ${
 // between runs) plateaus. So:
 //   threads (/proc/self/task)            exactly the baseline, and at the halfway mark
 //   started greenlets / carriers         0 started; carriers = the 16 idle ones
-//   V8 heap used after GC                baseline + 2 MiB; second half + 1 MiB
-//                                        (catches 20 bytes of JavaScript per greenlet)
+//   V8 heap used after GC                baseline + 2 MiB, and not + 0.5 MiB in both
+//                                        halves (catches 20 bytes of JavaScript per
+//                                        greenlet; a one-time 1 MiB step in one half,
+//                                        seen once on Node 22, is not a leak)
 //   RSS outside V8's heap (RSS -         second half + 24 MiB (catches one leaked
 //     heapTotal: native memory)            page per 8 greenlets; a leaked stack is 1.25 MiB;
 //                                          malloc's per-thread arenas still settle in the
@@ -93,7 +95,10 @@ test(`${CHURN} greenlets created and finished: threads and memory back at baseli
   assert.deepEqual([mid.threads, after.threads], [before.threads, before.threads]);
   assert.deepEqual([after.greenlets, after.carriers, after.idleCarriers], [0, 16, 16]);
   assert.ok(after.heap <= before.heap + 2 * MiB, `heap used grew ${mib(after.heap - before.heap)} MiB`);
-  assert.ok(after.heap <= mid.heap + 1 * MiB, `heap used grew ${mib(after.heap - mid.heap)} MiB in the second half`);
+  assert.ok(
+    mid.heap - before.heap <= 0.5 * MiB || after.heap - mid.heap <= 0.5 * MiB,
+    `heap used grew in both halves: ${mib(mid.heap - before.heap)} and ${mib(after.heap - mid.heap)} MiB`,
+  );
   if (SMALL) return; // under AddressSanitizer freed memory sits in its quarantine: RSS says nothing
   if (r.emulated) {
     // qemu-user: RSS is the emulator's, which keeps memory for every thread that ever ran.
