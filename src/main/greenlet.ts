@@ -786,10 +786,9 @@ export function configure(options: Options): void {
 
 /** Turns freeze reports off unless the app chose a maxBlockingTime (tendril/fibers). */
 export function quietFreezeReportsByDefault(): void {
-  if (!maxBlockingTimeChosen && settings.maxBlockingTime !== 0) {
-    configure({ maxBlockingTime: 0 });
-    maxBlockingTimeChosen = false;
-  }
+  if (maxBlockingTimeChosen) return;
+  settings.maxBlockingTime = 0;
+  configureMonitor();
 }
 
 /** What configure() has set for this thread (node-fibers' Fiber.poolSize reads it). */
